@@ -1,0 +1,52 @@
+/**
+ * The one error hierarchy. Every error the project throws on purpose is a StockHubError:
+ * `retriable` says whether trying the same thing again can succeed, `cause` keeps what lay
+ * beneath. Retry decisions walk the cause chain (isRetriable); programming errors (TypeError,
+ * RangeError, ...) are never retried.
+ */
+export class StockHubError extends Error {
+  readonly retriable: boolean;
+
+  constructor(message: string, options: { retriable?: boolean; cause?: unknown } = {}) {
+    super(message, { cause: options.cause });
+    this.name = new.target.name;
+    this.retriable = options.retriable ?? false;
+  }
+}
+
+/** A configuration value is missing or malformed; names the key. Never retriable. */
+export class ConfigError extends StockHubError {
+  constructor(
+    message: string,
+    readonly key: string,
+  ) {
+    super(message, { retriable: false });
+  }
+}
+
+/** A dependency (broker, database, HTTP peer) could not be reached or answered with an error. */
+export class DependencyError extends StockHubError {
+  constructor(
+    message: string,
+    readonly dependency: string,
+    options: { retriable?: boolean; cause?: unknown } = {},
+  ) {
+    super(message, { retriable: options.retriable ?? true, cause: options.cause });
+  }
+}
+
+const PROGRAMMING_ERRORS = [TypeError, RangeError, SyntaxError, ReferenceError];
+
+/** Walks the cause chain: the first StockHubError decides; programming errors never retry. */
+export function isRetriable(error: unknown): boolean {
+  const seen = new Set<unknown>();
+  let current: unknown = error;
+  while (current instanceof Error && !seen.has(current)) {
+    seen.add(current);
+    if (current instanceof StockHubError) return current.retriable;
+    if (PROGRAMMING_ERRORS.some((type) => current instanceof type)) return false;
+    if ('retriable' in current && typeof current.retriable === 'boolean') return current.retriable;
+    current = current.cause;
+  }
+  return false;
+}

@@ -1,0 +1,39 @@
+import type { Admin } from 'kafkajs';
+import type { TopicSpec } from '../topics';
+
+export interface EnsureTopicsResult {
+  created: string[];
+  existing: string[];
+}
+
+/**
+ * Creates the topics that are missing and checks the partition count of those that exist
+ * (a topic with fewer partitions than declared would break the scaling assumptions; one with
+ * more is left alone because shrinking is impossible).
+ */
+export async function ensureTopics(admin: Admin, specs: readonly TopicSpec[]): Promise<EnsureTopicsResult> {
+  const present = new Set(await admin.listTopics());
+  const missing = specs.filter((spec) => !present.has(spec.name));
+  if (missing.length > 0) {
+    await admin.createTopics({
+      waitForLeaders: true,
+      topics: missing.map((spec) => ({
+        topic: spec.name,
+        numPartitions: spec.partitions,
+        replicationFactor: 1,
+        configEntries: Object.entries(spec.config ?? {}).map(([name, value]) => ({ name, value })),
+      })),
+    });
+  }
+  const existing = specs.filter((spec) => present.has(spec.name));
+  if (existing.length > 0) {
+    const metadata = await admin.fetchTopicMetadata({ topics: existing.map((spec) => spec.name) });
+    for (const topic of metadata.topics) {
+      const spec = existing.find((candidate) => candidate.name === topic.name);
+      if (spec && topic.partitions.length < spec.partitions) {
+        await admin.createPartitions({ topicPartitions: [{ topic: topic.name, count: spec.partitions }] });
+      }
+    }
+  }
+  return { created: missing.map((spec) => spec.name), existing: existing.map((spec) => spec.name) };
+}

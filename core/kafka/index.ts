@@ -1,0 +1,2 @@
+export { createKafka } from './client';
+export { ensureTopics, type EnsureTopicsResult } from './ensure-topics';

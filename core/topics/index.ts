@@ -1,0 +1,1 @@
+export { RAW_TOPICS, TOPICS, TOPIC_SPECS, type TopicName, type TopicSpec } from './catalog';
