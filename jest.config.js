@@ -6,12 +6,13 @@
 const common = {
   preset: 'ts-jest',
   testEnvironment: 'node',
+  roots: ['<rootDir>/test'],
   transform: { '^.+\\.ts$': ['ts-jest', { diagnostics: { warnOnly: false }, isolatedModules: true }] },
 };
 
 module.exports = {
   projects: [
     { ...common, displayName: 'unit', testMatch: ['<rootDir>/test/**/*.test.ts'], testPathIgnorePatterns: ['\\.int\\.test\\.ts$'] },
-    { ...common, displayName: 'integration', testMatch: ['<rootDir>/test/**/*.int.test.ts'], testTimeout: 60000 },
+    { ...common, displayName: 'integration', testMatch: ['<rootDir>/test/**/*.int.test.ts'], setupFilesAfterEnv: ['<rootDir>/test/support/integration-setup.ts'] },
   ],
 };

@@ -58,10 +58,12 @@ GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA "ERPADM" TO :"app_u
 GRANT USAGE ON ALL SEQUENCES IN SCHEMA "ERPADM" TO :"app_user";
 
 -- What the DBAs grant for change-data capture: a replication login that can read the tables,
--- full before-images on the balance table (the equivalent of Oracle supplemental logging, so an
--- update carries the old quantity), and a publication listing the captured tables.
+-- full before-images on the captured tables (the equivalent of Oracle's supplemental logging of
+-- all columns, so that an update carries the old quantity and a delete the whole row), and a
+-- publication listing the captured tables.
 CREATE ROLE :"cdc_user" LOGIN REPLICATION PASSWORD :'cdc_password';
 GRANT USAGE ON SCHEMA "ERPADM" TO :"cdc_user";
 GRANT SELECT ON ALL TABLES IN SCHEMA "ERPADM" TO :"cdc_user";
 ALTER TABLE "ERPADM"."STKBAL" REPLICA IDENTITY FULL;
+ALTER TABLE "ERPADM"."STKJRNL" REPLICA IDENTITY FULL;
 CREATE PUBLICATION dbz_erp FOR TABLE "ERPADM"."STKBAL", "ERPADM"."STKJRNL";
