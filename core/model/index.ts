@@ -1,0 +1,17 @@
+export {
+  MOVEMENT_SCHEMA_VERSION,
+  MOVEMENT_TYPES,
+  QUANTITY_SIGN,
+  SOURCE_SYSTEMS,
+  movementSourceSchema,
+  movementTypeSchema,
+  sourceSystemSchema,
+  stockMovementSchema,
+  type MovementDraft,
+  type MovementSource,
+  type MovementType,
+  type SourceSystem,
+  type StockMovement,
+} from './movement';
+export { deterministicEventId } from './event-id';
+export { movementJsonSchema } from './json-schema';
