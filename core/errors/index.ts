@@ -35,6 +35,31 @@ export class DependencyError extends StockHubError {
   }
 }
 
+/**
+ * Input that cannot become a canonical movement: a field missing or malformed, a code with no
+ * mapping. Never retriable (the same bytes fail the same way); it goes to the dead-letter topic,
+ * or back to an HTTP caller as a 4xx. `field` names the offending field or column.
+ */
+export class InvalidInputError extends StockHubError {
+  constructor(
+    message: string,
+    readonly field: string | null = null,
+    options: { cause?: unknown } = {},
+  ) {
+    super(message, { retriable: false, cause: options.cause });
+  }
+}
+
+/** The caller is not allowed to do this (bad token, a store posting for another store). */
+export class AuthError extends StockHubError {
+  constructor(
+    message: string,
+    readonly status: 401 | 403,
+  ) {
+    super(message, { retriable: false });
+  }
+}
+
 const PROGRAMMING_ERRORS = [TypeError, RangeError, SyntaxError, ReferenceError];
 
 /** Walks the cause chain: the first StockHubError decides; programming errors never retry. */
