@@ -1,0 +1,1 @@
+export { fromDeadLetterMessage, toDeadLetterMessage, type DeadLetter, type DeadLetterStage } from './dead-letter';

@@ -1,0 +1,1 @@
+export { MovementPublisher, movementMessage, toMovement } from './publisher';
