@@ -1,2 +1,3 @@
 export { createKafka } from './client';
 export { ensureTopics, type EnsureTopicsResult } from './ensure-topics';
+export { connectIdempotentProducer } from './producer';

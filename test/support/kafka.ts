@@ -75,6 +75,11 @@ export class TopicWatcher {
     });
   }
 
+  /** Everything received so far, in arrival order. */
+  all(): readonly Received[] {
+    return this.received;
+  }
+
   async stop(): Promise<void> {
     await this.consumer.disconnect();
   }

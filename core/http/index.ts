@@ -1,0 +1,1 @@
+export { createOpsRouter, type HealthCheck } from './ops-router';

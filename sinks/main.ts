@@ -1,0 +1,87 @@
+/**
+ * The sink service: the Debezium sink (ERP and WMS change events -> stock.movements), the
+ * Shopify webhook normalizer (raw.shopify.webhooks -> stock.movements), and the HTTP edge: PDV
+ * batches, Shopify webhooks, /health and /metrics. Stops cleanly on SIGTERM/SIGINT.
+ */
+import express from 'express';
+import { loadConfig } from '../core/config';
+import { createOpsRouter } from '../core/http';
+import { connectIdempotentProducer, createKafka } from '../core/kafka';
+import { createLogger } from '../core/logging';
+import { createMetrics } from '../core/metrics';
+import { createRedis } from '../core/redis';
+import { TOPICS } from '../core/topics';
+import { sinkConfigSchema } from './config';
+import { debeziumRecordMapper, loadMappings } from './debezium';
+import { createPdvRouter, loadStoreTokens } from './pdv';
+import { MovementPublisher, RawTopicWorker } from './runtime';
+import { createShopify, createShopifyWebhookRouter, loadShopifyConfig, RedisWebhookDeduper, shopifyRecordMapper } from './shopify';
+
+async function main(): Promise<void> {
+  const config = loadConfig(sinkConfigSchema);
+  const logger = createLogger('sinks');
+  const metrics = createMetrics('sinks');
+  const routes = loadMappings();
+  const tokens = loadStoreTokens();
+  const shopifyConfig = loadShopifyConfig();
+  const shopify = createShopify(shopifyConfig, logger);
+  const redis = createRedis(config.REDIS_URL, logger);
+  const kafka = createKafka({ clientId: 'stockhub-sinks', brokers: config.KAFKA_BROKERS, logger });
+  const producer = await connectIdempotentProducer(kafka);
+  const publisher = new MovementPublisher(producer, metrics);
+  const fromBeginning = config.SINK_START_FROM === 'earliest';
+
+  const debezium = new RawTopicWorker(
+    kafka,
+    publisher,
+    { name: 'sink-debezium', groupId: config.SINK_DEBEZIUM_GROUP, topics: [...routes.keys()], fromBeginning, map: debeziumRecordMapper(routes, 'sink-debezium', logger) },
+    logger,
+    metrics,
+  );
+  // No inventory item -> SKU source exists until the Shopify channel lands (issue 5): until then
+  // inventory_levels/update webhooks are dead-lettered with their reason, replayable later.
+  const itemSkus = (): string | null => null;
+  const shopifyNormalizer = new RawTopicWorker(
+    kafka,
+    publisher,
+    {
+      name: 'sink-shopify',
+      groupId: config.SINK_SHOPIFY_GROUP,
+      topics: [TOPICS.shopifyWebhooks],
+      fromBeginning,
+      map: shopifyRecordMapper({ locationMap: shopifyConfig, itemSkus }, 'sink-shopify', logger),
+    },
+    logger,
+    metrics,
+  );
+
+  // The webhook router reads raw bytes for the HMAC, so no app-wide body parser runs before it.
+  // Listen first: /health answers 503 until the consumers have joined their groups.
+  const app = express();
+  app.use(createOpsRouter('sinks', metrics, { debezium: () => debezium.isRunning(), shopify: () => shopifyNormalizer.isRunning() }));
+  app.use(createShopifyWebhookRouter({ shopify, producer, dedupe: new RedisWebhookDeduper(redis, logger), logger }));
+  app.use(createPdvRouter({ publisher, tokens, producer, logger }));
+  const server = app.listen(config.SINK_HTTP_PORT, '127.0.0.1', () =>
+    logger.info({ port: config.SINK_HTTP_PORT }, 'sinks listening: POST /v1/stores/{storeId}/movements, POST /webhooks/shopify, /health, /metrics'),
+  );
+  await Promise.all([debezium.start(), shopifyNormalizer.start()]);
+
+  let stopping = false;
+  const stop = async (signal: string): Promise<void> => {
+    if (stopping) return;
+    stopping = true;
+    logger.info({ signal }, 'stopping');
+    server.close();
+    await Promise.all([debezium.stop(), shopifyNormalizer.stop()]);
+    await producer.disconnect();
+    redis.disconnect();
+    process.exit(0);
+  };
+  process.on('SIGTERM', () => void stop('SIGTERM'));
+  process.on('SIGINT', () => void stop('SIGINT'));
+}
+
+main().catch((error: unknown) => {
+  createLogger('sinks').fatal({ err: error }, 'sinks failed to start');
+  process.exit(1);
+});

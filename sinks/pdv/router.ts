@@ -1,0 +1,117 @@
+import { randomUUID } from 'node:crypto';
+import express, { Router, type Request, type RequestHandler, type Response } from 'express';
+import type { Producer } from 'kafkajs';
+import { DependencyError, InvalidInputError } from '../../core/errors';
+import type { Logger } from '../../core/logging';
+import type { StockMovement } from '../../core/model';
+import { TOPICS } from '../../core/topics';
+import { toMovement, type MovementPublisher } from '../runtime';
+import { httpErrorHandler } from '../http/errors';
+import { tillEventToDraft } from './mapper';
+import { fieldPath, pdvPostSchema, type PdvPost } from './post-schema';
+import type { StoreTokens } from './store-tokens';
+
+/** Largest body accepted: 1,000 events at their longest fields come to about 750 kB. */
+const BODY_LIMIT = '1mb';
+const REQUEST_ID = /^[\w.:-]{1,128}$/;
+
+export interface PdvRouterDeps {
+  /** Writes the canonical events (acks=-1). */
+  publisher: MovementPublisher;
+  tokens: StoreTokens;
+  /** Writes the post as received to raw.pdv.movements, for audit. */
+  producer: Producer;
+  logger: Logger;
+}
+
+/**
+ * The post as sent, for the audit copy. express.raw leaves no Buffer when the request had no
+ * Content-Type (an empty body). A body parser mounted app-wide ahead of this router would have
+ * consumed the bytes: a wiring bug, answered 500 with a log saying so.
+ */
+function rawBody(req: Request): Buffer {
+  if (Buffer.isBuffer(req.body)) return req.body;
+  if ((req as { _body?: boolean })._body === true) throw new Error('a body parser ran before the PDV router; mount the router first');
+  return Buffer.alloc(0);
+}
+
+function parsePost(body: Buffer): PdvPost {
+  let json: unknown;
+  try {
+    json = JSON.parse(body.toString('utf8'));
+  } catch {
+    throw new InvalidInputError('body is not valid JSON', null);
+  }
+  const parsed = pdvPostSchema.safeParse(json);
+  if (parsed.success) return parsed.data;
+  const issue = parsed.error.issues[0]!;
+  const field = fieldPath(issue.path);
+  throw new InvalidInputError(field === null ? issue.message : `${field}: ${issue.message}`, field);
+}
+
+/** Mapping cannot fail on a post that passed the schema; if it does, the 400 still names the event. */
+function toMovements(storeId: string, post: PdvPost, ingestedAt: string): StockMovement[] {
+  return post.map((event, index) => {
+    try {
+      return toMovement(tillEventToDraft(storeId, event), ingestedAt);
+    } catch (error) {
+      if (!(error instanceof InvalidInputError)) throw error;
+      throw new InvalidInputError(`[${index}]: ${error.message}`, error.field === null ? `[${index}]` : `[${index}].${error.field}`, { cause: error });
+    }
+  });
+}
+
+/**
+ * POST /v1/stores/:storeId/movements: a store agent's batch of sales and returns. The whole
+ * batch is validated before anything is written; it is acknowledged (202) only once Kafka has
+ * acknowledged both the audit copy and the canonical events, so a till that gets no 202 retries
+ * and a retry changes nothing (same event ids).
+ */
+export function createPdvRouter(deps: PdvRouterDeps): Router {
+  const { publisher, tokens, producer, logger } = deps;
+
+  // Before the body is read: an unauthenticated caller does not get to upload a megabyte.
+  const authorize: RequestHandler<{ storeId: string }> = (req, _res, next) => {
+    try {
+      tokens.authorize(req.get('authorization'), req.params.storeId);
+      next();
+    } catch (error) {
+      next(error);
+    }
+  };
+
+  async function accept(req: Request<{ storeId: string }>, res: Response): Promise<void> {
+    const { storeId } = req.params;
+    const header = req.get('x-request-id');
+    const requestId = header !== undefined && REQUEST_ID.test(header) ? header : randomUUID();
+    res.set('x-request-id', requestId);
+    const log = logger.child({ storeId, requestId });
+
+    const body = rawBody(req);
+    const post = parsePost(body);
+    const receivedAt = new Date().toISOString();
+    const events = toMovements(storeId, post, receivedAt);
+    try {
+      await Promise.all([
+        producer.send({
+          topic: TOPICS.pdvMovements,
+          acks: -1,
+          messages: [{ key: storeId, value: body, headers: { 'request.id': requestId, 'store.id': storeId, 'received.at': receivedAt } }],
+        }),
+        publisher.publish(events),
+      ]);
+    } catch (error) {
+      throw new DependencyError(`kafka did not acknowledge the batch: ${error instanceof Error ? error.message : String(error)}`, 'kafka', { cause: error });
+    }
+    for (const event of events) log.debug({ eventId: event.eventId, sku: event.sku, type: event.type, quantity: event.quantity }, 'accepted');
+    log.info({ accepted: events.length }, 'pdv batch accepted');
+    res.status(202).json({ accepted: events.length, eventIds: events.map((event) => event.eventId) });
+  }
+
+  const router = Router();
+  router.post('/v1/stores/:storeId/movements', authorize, express.raw({ type: '*/*', limit: BODY_LIMIT }), (req, res, next) => {
+    accept(req, res).catch(next);
+  });
+  router.use(httpErrorHandler(logger));
+  return router;
+}

@@ -1,0 +1,27 @@
+import type { Logger } from '../../core/logging';
+import { recordMapper, type RecordMapper } from '../runtime';
+import type { ShopifyLocationMap } from './config';
+import { mapShopifyWebhook, type ItemSkuLookup } from './mapper';
+import { fromRawWebhookMessage } from './raw-webhook';
+
+export interface ShopifyMapperOptions {
+  /** Shopify locations -> hub locations (loadShopifyConfig()). */
+  locationMap: ShopifyLocationMap;
+  /** inventory_item_id -> SKU, for inventory_levels/update. */
+  itemSkus: ItemSkuLookup;
+}
+
+/** raw.shopify.webhooks' RecordMapper: read the webhook as the edge stored it, then map it. */
+export function shopifyRecordMapper(options: ShopifyMapperOptions, worker: string, logger: Logger): RecordMapper {
+  return recordMapper(worker, logger, (message, raw, setStage) => {
+    const { headers, payload } = fromRawWebhookMessage(message);
+    setStage('map');
+    return mapShopifyWebhook(headers.topic, payload, {
+      webhookId: headers.webhookId,
+      shop: headers.shop,
+      locationMap: options.locationMap,
+      itemSkus: options.itemSkus,
+      raw,
+    });
+  });
+}

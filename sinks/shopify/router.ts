@@ -1,0 +1,81 @@
+import express, { Router, type Request, type Response } from 'express';
+import type { Shopify } from '@shopify/shopify-api';
+import type { Producer } from 'kafkajs';
+import { AuthError, DependencyError, InvalidInputError } from '../../core/errors';
+import type { Logger } from '../../core/logging';
+import { TOPICS } from '../../core/topics';
+import { httpErrorHandler } from '../http/errors';
+import type { WebhookDeduper } from './deduper';
+import { stockTopicOf, toRawWebhookMessage } from './raw-webhook';
+
+/** Largest webhook accepted; an order with a few hundred lines stays well below it. */
+const BODY_LIMIT = '5mb';
+
+/**
+ * The bytes Shopify signed. express.raw leaves no Buffer when the request had no Content-Type
+ * (an empty body). A body parser mounted app-wide ahead of this router would have consumed the
+ * bytes: that is a wiring bug, a 500 (Shopify retries) with a log saying so, not a 401.
+ */
+function rawBody(req: Request): Buffer {
+  if (Buffer.isBuffer(req.body)) return req.body;
+  if ((req as { _body?: boolean })._body === true) throw new Error('a body parser ran before the Shopify webhook router; mount the router first');
+  return Buffer.alloc(0);
+}
+
+export interface ShopifyWebhookRouterDeps {
+  /** The app's @shopify/shopify-api instance (createShopify): its secret checks the HMAC. */
+  shopify: Shopify;
+  /** Writes to raw.shopify.webhooks (acks=-1). */
+  producer: Producer;
+  dedupe: WebhookDeduper;
+  logger: Logger;
+}
+
+/**
+ * POST /webhooks/shopify: verifies the HMAC over the raw bytes, drops topics that do not move
+ * stock and deliveries already written, writes the webhook as received to raw.shopify.webhooks,
+ * and answers 200 only once Kafka has acknowledged it. Mapping happens later, in the
+ * normalizer, so the answer stays well inside Shopify's 5 s and a mapping bug loses nothing.
+ */
+export function createShopifyWebhookRouter(deps: ShopifyWebhookRouterDeps): Router {
+  const { shopify, producer, dedupe, logger } = deps;
+
+  async function receive(req: Request, res: Response): Promise<void> {
+    const body = rawBody(req);
+    const check = await shopify.webhooks.validate({ rawBody: body.toString('utf8'), rawRequest: req, rawResponse: res });
+    if (!check.valid) {
+      // The HMAC is checked before the headers: missing headers means a genuine but incomplete webhook.
+      if ('missingHeaders' in check) throw new InvalidInputError(`webhook lacks headers: ${check.missingHeaders.join(', ')}`, check.missingHeaders.join(','));
+      throw new AuthError(`webhook refused: ${check.reason}`, 401);
+    }
+    const { webhookId, domain: shop } = check;
+    const log = logger.child({ webhookId, shop, topic: check.topic });
+    const topic = stockTopicOf(check.topic);
+    if (topic === null) {
+      log.info('webhook topic does not move stock; ignored');
+      res.status(200).json({ status: 'ignored' });
+      return;
+    }
+    if (await dedupe.isDuplicate(webhookId)) {
+      log.info('webhook already delivered; skipped');
+      res.status(200).json({ status: 'duplicate' });
+      return;
+    }
+    const headers = { topic, shop, webhookId, apiVersion: check.apiVersion, triggeredAt: check.triggeredAt ?? null, eventId: check.eventId ?? null };
+    try {
+      await producer.send({ topic: TOPICS.shopifyWebhooks, acks: -1, messages: [toRawWebhookMessage(headers, body, new Date().toISOString())] });
+    } catch (error) {
+      throw new DependencyError(`kafka did not acknowledge webhook ${webhookId}: ${error instanceof Error ? error.message : String(error)}`, 'kafka', { cause: error });
+    }
+    await dedupe.markDelivered(webhookId);
+    log.info({ bytes: body.length }, 'webhook accepted');
+    res.status(200).json({ status: 'accepted' });
+  }
+
+  const router = Router();
+  router.post('/webhooks/shopify', express.raw({ type: '*/*', limit: BODY_LIMIT }), (req, res, next) => {
+    receive(req, res).catch(next);
+  });
+  router.use(httpErrorHandler(logger));
+  return router;
+}
