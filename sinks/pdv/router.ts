@@ -6,7 +6,7 @@ import type { Logger } from '../../core/logging';
 import type { StockMovement } from '../../core/model';
 import { TOPICS } from '../../core/topics';
 import { toMovement, type MovementPublisher } from '../runtime';
-import { httpErrorHandler } from '../http/errors';
+import { httpErrorHandler, rawBody } from '../http';
 import { tillEventToDraft } from './mapper';
 import { fieldPath, pdvPostSchema, type PdvPost } from './post-schema';
 import type { StoreTokens } from './store-tokens';
@@ -22,17 +22,6 @@ export interface PdvRouterDeps {
   /** Writes the post as received to raw.pdv.movements, for audit. */
   producer: Producer;
   logger: Logger;
-}
-
-/**
- * The post as sent, for the audit copy. express.raw leaves no Buffer when the request had no
- * Content-Type (an empty body). A body parser mounted app-wide ahead of this router would have
- * consumed the bytes: a wiring bug, answered 500 with a log saying so.
- */
-function rawBody(req: Request): Buffer {
-  if (Buffer.isBuffer(req.body)) return req.body;
-  if ((req as { _body?: boolean })._body === true) throw new Error('a body parser ran before the PDV router; mount the router first');
-  return Buffer.alloc(0);
 }
 
 function parsePost(body: Buffer): PdvPost {
@@ -87,7 +76,7 @@ export function createPdvRouter(deps: PdvRouterDeps): Router {
     res.set('x-request-id', requestId);
     const log = logger.child({ storeId, requestId });
 
-    const body = rawBody(req);
+    const body = rawBody(req, 'PDV');
     const post = parsePost(body);
     const receivedAt = new Date().toISOString();
     const events = toMovements(storeId, post, receivedAt);

@@ -5,10 +5,14 @@ import type { Metrics } from '../../core/metrics';
 import { MOVEMENT_SCHEMA_VERSION, stockMovementSchema, type MovementDraft, type StockMovement } from '../../core/model';
 import { TOPICS } from '../../core/topics';
 
-/** Stamps the envelope fields on a draft and validates it: the one gate into stock.movements. */
+/**
+ * Stamps the envelope fields on a draft and validates it: the one gate into stock.movements.
+ * Business time is normalized to UTC, so that times from sources in different zones compare as
+ * strings in the ledger.
+ */
 export function toMovement(draft: MovementDraft, ingestedAt: string): StockMovement {
   const parsed = stockMovementSchema.safeParse({ ...draft, schema: MOVEMENT_SCHEMA_VERSION, ingestedAt });
-  if (parsed.success) return parsed.data;
+  if (parsed.success) return { ...parsed.data, occurredAt: new Date(parsed.data.occurredAt).toISOString() };
   const issue = parsed.error.issues[0]!;
   const field = issue.path.join('.');
   throw new InvalidInputError(`canonical event invalid: ${field}: ${issue.message}`, field);

@@ -4,23 +4,12 @@ import type { Producer } from 'kafkajs';
 import { AuthError, DependencyError, InvalidInputError } from '../../core/errors';
 import type { Logger } from '../../core/logging';
 import { TOPICS } from '../../core/topics';
-import { httpErrorHandler } from '../http/errors';
+import { httpErrorHandler, rawBody } from '../http';
 import type { WebhookDeduper } from './deduper';
 import { stockTopicOf, toRawWebhookMessage } from './raw-webhook';
 
 /** Largest webhook accepted; an order with a few hundred lines stays well below it. */
 const BODY_LIMIT = '5mb';
-
-/**
- * The bytes Shopify signed. express.raw leaves no Buffer when the request had no Content-Type
- * (an empty body). A body parser mounted app-wide ahead of this router would have consumed the
- * bytes: that is a wiring bug, a 500 (Shopify retries) with a log saying so, not a 401.
- */
-function rawBody(req: Request): Buffer {
-  if (Buffer.isBuffer(req.body)) return req.body;
-  if ((req as { _body?: boolean })._body === true) throw new Error('a body parser ran before the Shopify webhook router; mount the router first');
-  return Buffer.alloc(0);
-}
 
 export interface ShopifyWebhookRouterDeps {
   /** The app's @shopify/shopify-api instance (createShopify): its secret checks the HMAC. */
@@ -41,7 +30,7 @@ export function createShopifyWebhookRouter(deps: ShopifyWebhookRouterDeps): Rout
   const { shopify, producer, dedupe, logger } = deps;
 
   async function receive(req: Request, res: Response): Promise<void> {
-    const body = rawBody(req);
+    const body = rawBody(req, 'Shopify webhook');
     const check = await shopify.webhooks.validate({ rawBody: body.toString('utf8'), rawRequest: req, rawResponse: res });
     if (!check.valid) {
       // The HMAC is checked before the headers: missing headers means a genuine but incomplete webhook.

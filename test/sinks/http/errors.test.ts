@@ -1,7 +1,7 @@
 import express from 'express';
 import { AuthError, ConfigError, DependencyError, InvalidInputError } from '../../../core/errors';
 import { createLogger } from '../../../core/logging';
-import { errorToHttp, httpErrorHandler } from '../../../sinks/http/errors';
+import { errorToHttp, httpErrorHandler } from '../../../sinks/http';
 import { listen } from './listen';
 
 describe('errorToHttp', () => {

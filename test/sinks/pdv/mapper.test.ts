@@ -17,7 +17,7 @@ describe('tillEventToDraft', () => {
       sku: '10004711',
       locationId: 'S007',
       quantity: -2,
-      occurredAt: '2026-11-27T14:03:11-03:00',
+      occurredAt: '2026-11-27T17:03:11.000Z', // normalized to UTC at the gate
       ingestedAt: '2026-11-27T17:03:12.000Z',
       source: { system: 'PDV', instance: 'S007', ref: { document: 'T03-000184', line: '2', entity: PDV_ENTITY }, position: 'T03-000184-2', raw: null },
       actor: 'S007/T03/C0412',

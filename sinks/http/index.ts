@@ -1,0 +1,2 @@
+export { errorToHttp, httpErrorHandler, type HttpErrorResponse } from './errors';
+export { rawBody } from './raw-body';
