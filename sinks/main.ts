@@ -12,16 +12,16 @@ import { createMetrics } from '../core/metrics';
 import { createRedis } from '../core/redis';
 import { TOPICS } from '../core/topics';
 import { sinkConfigSchema } from './config';
-import { debeziumRecordMapper, loadMappings } from './debezium';
 import { createPdvRouter, loadStoreTokens } from './pdv';
 import { MovementPublisher, RawTopicWorker } from './runtime';
-import { createShopify, createShopifyWebhookRouter, loadShopifyConfig, RedisWebhookDeduper, shopifyRecordMapper } from './shopify';
+import { createShopify, createShopifyWebhookRouter, loadShopifyConfig, RedisWebhookDeduper } from './shopify';
+import { createSourceMappers } from './source-mappers';
 
 async function main(): Promise<void> {
   const config = loadConfig(sinkConfigSchema);
   const logger = createLogger('sinks');
   const metrics = createMetrics('sinks');
-  const routes = loadMappings();
+  const mappers = createSourceMappers(logger);
   const tokens = loadStoreTokens();
   const shopifyConfig = loadShopifyConfig();
   const shopify = createShopify(shopifyConfig, logger);
@@ -34,13 +34,10 @@ async function main(): Promise<void> {
   const debezium = new RawTopicWorker(
     kafka,
     publisher,
-    { name: 'sink-debezium', groupId: config.SINK_DEBEZIUM_GROUP, topics: [...routes.keys()], fromBeginning, map: debeziumRecordMapper(routes, 'sink-debezium', logger) },
+    { name: 'sink-debezium', groupId: config.SINK_DEBEZIUM_GROUP, topics: mappers.debeziumTopics, fromBeginning, map: mappers.debezium },
     logger,
     metrics,
   );
-  // No inventory item -> SKU source exists until the Shopify channel lands (issue 5): until then
-  // inventory_levels/update webhooks are dead-lettered with their reason, replayable later.
-  const itemSkus = (): string | null => null;
   const shopifyNormalizer = new RawTopicWorker(
     kafka,
     publisher,
@@ -49,7 +46,7 @@ async function main(): Promise<void> {
       groupId: config.SINK_SHOPIFY_GROUP,
       topics: [TOPICS.shopifyWebhooks],
       fromBeginning,
-      map: shopifyRecordMapper({ locationMap: shopifyConfig, itemSkus }, 'sink-shopify', logger),
+      map: mappers.shopify,
     },
     logger,
     metrics,

@@ -16,6 +16,8 @@ export interface DeadLetter {
   source: { topic: string; partition: number; offset: string };
   key: Buffer | null;
   value: Buffer | null;
+  /** The original record's headers (the Shopify webhook's topic and shop travel there). */
+  headers: IHeaders;
   /** When the dead letter was written, ISO-8601. */
   at: string;
 }
@@ -36,6 +38,7 @@ export function toDeadLetterMessage(letter: DeadLetter): Message {
     key: letter.key,
     value: letter.value,
     headers: {
+      ...letter.headers,
       [H.reason]: letter.reason,
       [H.field]: letter.field ?? '',
       [H.stage]: letter.stage,
@@ -64,6 +67,7 @@ export function fromDeadLetterMessage(message: KafkaMessage): DeadLetter {
     source: { topic: header(h, H.topic), partition: Number(header(h, H.partition)), offset: header(h, H.offset) },
     key: message.key,
     value: message.value,
+    headers: Object.fromEntries(Object.entries(h ?? {}).filter(([name]) => !name.startsWith('dlq.'))),
     at: header(h, H.at),
   };
 }

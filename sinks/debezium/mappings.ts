@@ -13,8 +13,9 @@ export interface TopicRoute {
 /**
  * Loads and validates every config/mappings/*.json at start-up, indexed by raw topic. A bad
  * mapping fails fast naming the file and the key; two mappings for one topic are refused.
+ * MAPPINGS_DIR points elsewhere (a fixed mapping tried out before it is committed).
  */
-export function loadMappings(dir: string = MAPPINGS_DIR): Map<string, TopicRoute> {
+export function loadMappings(dir: string = process.env.MAPPINGS_DIR ?? MAPPINGS_DIR): Map<string, TopicRoute> {
   const routes = new Map<string, TopicRoute>();
   for (const file of readdirSync(dir).filter((f) => f.endsWith('.json')).sort()) {
     const path = join(dir, file);

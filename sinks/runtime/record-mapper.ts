@@ -47,6 +47,7 @@ export function recordMapper(worker: string, logger: Logger, mapDrafts: DraftMap
           source: raw,
           key: message.key,
           value: message.value,
+          headers: message.headers ?? {},
           at: new Date().toISOString(),
         },
       };

@@ -16,7 +16,8 @@ export interface Service {
 
 /**
  * Runs one of the project's services as a real child process (node with the tsx loader) with
- * its JSON logs in .stack/logs/test-<name>.log, and waits until its /health answers 200.
+ * its JSON logs in .stack/logs/test-<name>.log, and waits until its /health answers 200 (for
+ * the sinks: listening, and every consumer joined to its group).
  */
 export async function startService(name: string, entry: string, port: number, env: Record<string, string> = {}): Promise<Service> {
   mkdirSync(LOGS, { recursive: true });
@@ -58,29 +59,4 @@ export async function startService(name: string, entry: string, port: number, en
       await exited;
     },
   };
-}
-
-/** Waits until a consumer group has committed up to the end of the given topics. */
-export async function waitForGroupCaughtUp(
-  admin: import('kafkajs').Admin,
-  groupId: string,
-  topics: string[],
-  timeoutMs: number,
-): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    let behind = 0;
-    for (const topic of topics) {
-      const ends = await admin.fetchTopicOffsets(topic);
-      const [committed] = await admin.fetchOffsets({ groupId, topics: [topic] });
-      for (const end of ends) {
-        const c = committed?.partitions.find((p) => p.partition === end.partition);
-        const at = c && Number(c.offset) >= 0 ? Number(c.offset) : 0;
-        behind += Number(end.high) - at;
-      }
-    }
-    if (behind === 0) return;
-    if (Date.now() > deadline) throw new Error(`group ${groupId} still ${behind} records behind after ${timeoutMs} ms`);
-    await new Promise((r) => setTimeout(r, 500));
-  }
 }
