@@ -15,3 +15,4 @@ export {
 } from './movement';
 export { deterministicEventId } from './event-id';
 export { movementJsonSchema } from './json-schema';
+export { checkMovement, type MovementCheck } from './validate';

@@ -1,8 +1,9 @@
 import { CompressionTypes, type Message, type Producer } from 'kafkajs';
+import { chunkBySize } from '../../core/kafka';
 import { toDeadLetterMessage, type DeadLetter } from '../../core/dlq';
 import { InvalidInputError } from '../../core/errors';
 import type { Metrics } from '../../core/metrics';
-import { MOVEMENT_SCHEMA_VERSION, stockMovementSchema, type MovementDraft, type StockMovement } from '../../core/model';
+import { MOVEMENT_SCHEMA_VERSION, checkMovement, type MovementDraft, type StockMovement } from '../../core/model';
 import { TOPICS } from '../../core/topics';
 
 /**
@@ -11,11 +12,9 @@ import { TOPICS } from '../../core/topics';
  * strings in the ledger.
  */
 export function toMovement(draft: MovementDraft, ingestedAt: string): StockMovement {
-  const parsed = stockMovementSchema.safeParse({ ...draft, schema: MOVEMENT_SCHEMA_VERSION, ingestedAt });
-  if (parsed.success) return { ...parsed.data, occurredAt: new Date(parsed.data.occurredAt).toISOString() };
-  const issue = parsed.error.issues[0]!;
-  const field = issue.path.join('.');
-  throw new InvalidInputError(`canonical event invalid: ${field}: ${issue.message}`, field);
+  const checked = checkMovement({ ...draft, schema: MOVEMENT_SCHEMA_VERSION, ingestedAt });
+  if (checked.ok) return { ...checked.event, occurredAt: new Date(checked.event.occurredAt).toISOString() };
+  throw new InvalidInputError(`canonical event invalid: ${checked.field}: ${checked.message}`, checked.field);
 }
 
 export function movementMessage(event: StockMovement): Message {
@@ -32,18 +31,29 @@ export function movementMessage(event: StockMovement): Message {
  * that commits its input offset, or answers an HTTP request, after `publish` resolves has lost
  * nothing.
  */
+export interface PublisherTopics {
+  /** Default stock.movements. */
+  movements: string;
+  /** Default stock.movements.dlq. */
+  deadLetters: string;
+}
+
 export class MovementPublisher {
   constructor(
     private readonly producer: Producer,
     private readonly metrics: Metrics,
+    /** Benchmarks point these at topics of their own. */
+    private readonly topics: PublisherTopics = { movements: TOPICS.movements, deadLetters: TOPICS.movementsDlq },
   ) {}
 
   async publish(events: readonly StockMovement[], deadLetters: readonly DeadLetter[] = []): Promise<void> {
-    const topicMessages = [];
-    if (events.length > 0) topicMessages.push({ topic: TOPICS.movements, messages: events.map(movementMessage) });
-    if (deadLetters.length > 0) topicMessages.push({ topic: TOPICS.movementsDlq, messages: deadLetters.map(toDeadLetterMessage) });
-    if (topicMessages.length === 0) return;
-    await this.producer.sendBatch({ topicMessages, acks: -1, compression: CompressionTypes.None });
+    // Slices go one after the other: the idempotent producer keeps them in order per partition.
+    for (const messages of chunkBySize(events.map(movementMessage))) {
+      await this.producer.sendBatch({ topicMessages: [{ topic: this.topics.movements, messages }], acks: -1, compression: CompressionTypes.None });
+    }
+    for (const messages of chunkBySize(deadLetters.map(toDeadLetterMessage))) {
+      await this.producer.sendBatch({ topicMessages: [{ topic: this.topics.deadLetters, messages }], acks: -1, compression: CompressionTypes.None });
+    }
     for (const event of events) this.metrics.movementsOut.inc({ system: event.source.system });
     for (const letter of deadLetters) this.metrics.deadLetters.inc({ stage: letter.stage });
   }

@@ -2,7 +2,7 @@ import { readFileSync, readdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import Ajv from 'ajv';
 import addFormats from 'ajv-formats';
-import { MOVEMENT_TYPES, deterministicEventId, movementJsonSchema, stockMovementSchema } from '../../../core/model';
+import { MOVEMENT_TYPES, checkMovement, deterministicEventId, movementJsonSchema, stockMovementSchema } from '../../../core/model';
 
 const DOCS = resolve(__dirname, '../../../docs/events');
 const examples = readdirSync(join(DOCS, 'examples')).map((file) => ({
@@ -27,6 +27,7 @@ describe('stock.movement.v1', () => {
   it.each(examples)('example $file is valid under zod and under the JSON Schema', ({ event }) => {
     expect(stockMovementSchema.safeParse(event).error?.issues ?? []).toEqual([]);
     expect(validateJson(event) ? [] : validateJson.errors).toEqual([]);
+    expect(checkMovement(event)).toEqual({ ok: true, event });
   });
 
   const sale = examples.find((e) => e.event.type === 'SALE')!.event;
@@ -45,6 +46,13 @@ describe('stock.movement.v1', () => {
     const cleaned = JSON.parse(JSON.stringify(event)) as unknown;
     expect(stockMovementSchema.safeParse(cleaned).success).toBe(false);
     expect(validateJson(cleaned)).toBe(false);
+    expect(checkMovement(cleaned).ok).toBe(false);
+  });
+
+  it('names the offending field from the hot-path validator', () => {
+    expect(checkMovement({ ...sale, source: { ...(sale.source as object), system: 'FAX' } })).toMatchObject({ ok: false, field: 'source.system' });
+    const { sku: _sku, ...noSku } = sale;
+    expect(checkMovement(noSku)).toMatchObject({ ok: false, field: 'sku' });
   });
 });
 
