@@ -60,6 +60,26 @@ export class AuthError extends StockHubError {
   }
 }
 
+/** What was asked for does not exist (an unknown reservation). */
+export class NotFoundError extends StockHubError {
+  constructor(message: string) {
+    super(message, { retriable: false });
+  }
+}
+
+/**
+ * The request conflicts with the current state (no unit left to reserve, a reservation no
+ * longer active). `details` goes back to the caller: e.g. the locations that still have stock.
+ */
+export class ConflictError extends StockHubError {
+  constructor(
+    message: string,
+    readonly details: Record<string, unknown> = {},
+  ) {
+    super(message, { retriable: false });
+  }
+}
+
 const PROGRAMMING_ERRORS = [TypeError, RangeError, SyntaxError, ReferenceError];
 
 /** Walks the cause chain: the first StockHubError decides; programming errors never retry. */

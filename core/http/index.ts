@@ -1,1 +1,2 @@
+export { errorToHttp, httpErrorHandler, type HttpErrorResponse } from './errors';
 export { createOpsRouter, type HealthCheck } from './ops-router';

@@ -1,2 +1,1 @@
-export { errorToHttp, httpErrorHandler, type HttpErrorResponse } from './errors';
 export { rawBody } from './raw-body';

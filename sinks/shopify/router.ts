@@ -4,7 +4,8 @@ import type { Producer } from 'kafkajs';
 import { AuthError, DependencyError, InvalidInputError } from '../../core/errors';
 import type { Logger } from '../../core/logging';
 import { TOPICS } from '../../core/topics';
-import { httpErrorHandler, rawBody } from '../http';
+import { httpErrorHandler } from '../../core/http';
+import { rawBody } from '../http';
 import type { WebhookDeduper } from './deduper';
 import { stockTopicOf, toRawWebhookMessage } from './raw-webhook';
 

@@ -5,7 +5,7 @@ import { createLogger } from '../../../core/logging';
 import { TOPICS } from '../../../core/topics';
 import { createPdvRouter, StoreTokens } from '../../../sinks/pdv';
 import type { MovementPublisher } from '../../../sinks/runtime';
-import { listen } from '../http/listen';
+import { listen } from '../../support/listen';
 
 const tokens = new StoreTokens({ S001: 'dev-token-S001', S002: 'dev-token-S002' });
 

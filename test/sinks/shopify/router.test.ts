@@ -6,7 +6,7 @@ import type { Producer, ProducerRecord } from 'kafkajs';
 import { createLogger } from '../../../core/logging';
 import { TOPICS } from '../../../core/topics';
 import { createShopify, createShopifyWebhookRouter, loadShopifyConfig, type WebhookDeduper } from '../../../sinks/shopify';
-import { listen } from '../http/listen';
+import { listen } from '../../support/listen';
 
 const SECRET = 'test-webhook-secret-6f1c';
 const shopify = createShopify(loadShopifyConfig({ SHOPIFY_API_SECRET: SECRET }));

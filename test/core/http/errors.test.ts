@@ -1,8 +1,8 @@
 import express from 'express';
 import { AuthError, ConfigError, DependencyError, InvalidInputError } from '../../../core/errors';
 import { createLogger } from '../../../core/logging';
-import { errorToHttp, httpErrorHandler } from '../../../sinks/http';
-import { listen } from './listen';
+import { errorToHttp, httpErrorHandler } from '../../../core/http';
+import { listen } from '../../support/listen';
 
 describe('errorToHttp', () => {
   it('answers invalid input with 400 naming the field', () => {

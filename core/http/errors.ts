@@ -1,10 +1,10 @@
 import type { ErrorRequestHandler } from 'express';
-import { AuthError, DependencyError, InvalidInputError } from '../../core/errors';
-import type { Logger } from '../../core/logging';
+import { AuthError, ConflictError, DependencyError, InvalidInputError, NotFoundError } from '../errors';
+import type { Logger } from '../logging';
 
 export interface HttpErrorResponse {
   status: number;
-  body: { error: string; field?: string };
+  body: { error: string; field?: string } & Record<string, unknown>;
 }
 
 /**
@@ -28,6 +28,8 @@ export function errorToHttp(error: unknown): HttpErrorResponse {
     return { status: 400, body: error.field === null ? { error: error.message } : { error: error.message, field: error.field } };
   }
   if (error instanceof AuthError) return { status: error.status, body: { error: error.message } };
+  if (error instanceof NotFoundError) return { status: 404, body: { error: error.message } };
+  if (error instanceof ConflictError) return { status: 409, body: { error: error.message, ...error.details } };
   if (error instanceof DependencyError) return { status: 503, body: { error: `${error.dependency} unavailable, retry later` } };
   if (isExposedClientError(error)) return { status: error.status, body: { error: error.message } };
   return { status: 500, body: { error: 'internal error' } };

@@ -1,0 +1,1 @@
+export { available, emptyLevel, levelKey, levelViewSchema, toView, type Level, type LevelView } from './level';
