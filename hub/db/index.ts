@@ -1,0 +1,2 @@
+export { migrate, MIGRATIONS_DIR } from './migrate';
+export { createPool } from './pool';

@@ -1,0 +1,51 @@
+/** The reconciler service: stock.movements -> ledger + levels (PostgreSQL) -> stock.levels + Redis. */
+import express from 'express';
+import { loadConfig } from '../../core/config';
+import { createOpsRouter } from '../../core/http';
+import { connectIdempotentProducer, createKafka } from '../../core/kafka';
+import { createLogger } from '../../core/logging';
+import { createMetrics } from '../../core/metrics';
+import { createRedis } from '../../core/redis';
+import { reconcilerConfigSchema } from '../config';
+import { createPool, migrate } from '../db';
+import { LevelCache, LevelPublisher } from '../levels';
+import { createReconcilerMetrics } from './metrics';
+import { Reconciler } from './reconciler';
+
+async function main(): Promise<void> {
+  const config = loadConfig(reconcilerConfigSchema);
+  const logger = createLogger('reconciler');
+  const metrics = createMetrics('reconciler');
+  await migrate(config.HUB_PG_URL, (line) => logger.info(line));
+  const pool = createPool(config.HUB_PG_URL, logger);
+  const redis = createRedis(config.REDIS_URL, logger);
+  const kafka = createKafka({ clientId: 'stockhub-reconciler', brokers: config.KAFKA_BROKERS, logger });
+  const producer = await connectIdempotentProducer(kafka);
+  const levels = new LevelPublisher(pool, producer, new LevelCache(redis, logger), config.LEVELS_TOPIC, logger);
+  const reconciler = new Reconciler(kafka, pool, levels, { groupId: config.RECONCILER_GROUP, topic: config.RECONCILER_TOPIC }, logger, createReconcilerMetrics(metrics));
+
+  const app = express();
+  app.use(createOpsRouter('reconciler', metrics, { kafka: () => reconciler.isRunning(), postgres: async () => (await pool.query('SELECT 1')).rowCount === 1 }));
+  const server = app.listen(config.RECONCILER_HTTP_PORT, '127.0.0.1', () => logger.info({ port: config.RECONCILER_HTTP_PORT }, 'reconciler listening: /health, /metrics'));
+  await reconciler.start();
+
+  let stopping = false;
+  const stop = async (signal: string): Promise<void> => {
+    if (stopping) return;
+    stopping = true;
+    logger.info({ signal }, 'stopping');
+    server.close();
+    await reconciler.stop();
+    await producer.disconnect();
+    redis.disconnect();
+    await pool.end();
+    process.exit(0);
+  };
+  process.on('SIGTERM', () => void stop('SIGTERM'));
+  process.on('SIGINT', () => void stop('SIGINT'));
+}
+
+main().catch((error: unknown) => {
+  createLogger('reconciler').fatal({ err: error }, 'reconciler failed to start');
+  process.exit(1);
+});
