@@ -16,3 +16,4 @@ export {
 export { deterministicEventId } from './event-id';
 export { movementJsonSchema } from './json-schema';
 export { checkMovement, type MovementCheck } from './validate';
+export { STORE_LOCATION, isStoreLocation } from './locations';
