@@ -5,7 +5,7 @@
  */
 import express from 'express';
 import { loadConfig } from '../core/config';
-import { createOpsRouter } from '../core/http';
+import { createOpsRouter, listen } from '../core/http';
 import { connectIdempotentProducer, createKafka } from '../core/kafka';
 import { createLogger } from '../core/logging';
 import { createMetrics } from '../core/metrics';
@@ -58,9 +58,7 @@ async function main(): Promise<void> {
   app.use(createOpsRouter('sinks', metrics, { debezium: () => debezium.isRunning(), shopify: () => shopifyNormalizer.isRunning() }));
   app.use(createShopifyWebhookRouter({ shopify, producer, dedupe: new RedisWebhookDeduper(redis, logger), logger }));
   app.use(createPdvRouter({ publisher, tokens, producer, logger }));
-  const server = app.listen(config.SINK_HTTP_PORT, '127.0.0.1', () =>
-    logger.info({ port: config.SINK_HTTP_PORT }, 'sinks listening: POST /v1/stores/{storeId}/movements, POST /webhooks/shopify, /health, /metrics'),
-  );
+  const server = listen(app, config.SINK_HTTP_PORT, logger, 'POST /v1/stores/{storeId}/movements, POST /webhooks/shopify, /health, /metrics');
   await Promise.all([debezium.start(), shopifyNormalizer.start()]);
 
   let stopping = false;

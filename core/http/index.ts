@@ -1,2 +1,3 @@
 export { errorToHttp, httpErrorHandler, type HttpErrorResponse } from './errors';
 export { createOpsRouter, type HealthCheck } from './ops-router';
+export { listen } from './listen';

@@ -1,5 +1,6 @@
 /** The stock and reservation API: queries from Redis (PostgreSQL fallback), reservations, ledger. */
 import { loadConfig } from '../../core/config';
+import { listen } from '../../core/http';
 import { connectIdempotentProducer, createKafka } from '../../core/kafka';
 import { createLogger } from '../../core/logging';
 import { createMetrics } from '../../core/metrics';
@@ -36,7 +37,7 @@ async function main(): Promise<void> {
     metrics,
     health: { postgres: async () => (await pool.query('SELECT 1')).rowCount === 1 },
   });
-  const server = app.listen(config.API_HTTP_PORT, '127.0.0.1', () => logger.info({ port: config.API_HTTP_PORT }, 'api listening: /v1/stock, /v1/reservations, /health, /metrics'));
+  const server = listen(app, config.API_HTTP_PORT, logger, '/v1/stock, /v1/reservations, /health, /metrics');
 
   const sweep = setInterval(() => {
     reservations.expire().then(

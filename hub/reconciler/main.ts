@@ -1,7 +1,7 @@
 /** The reconciler service: stock.movements -> ledger + levels (PostgreSQL) -> stock.levels + Redis. */
 import express from 'express';
 import { loadConfig } from '../../core/config';
-import { createOpsRouter } from '../../core/http';
+import { createOpsRouter, listen } from '../../core/http';
 import { connectIdempotentProducer, createKafka } from '../../core/kafka';
 import { createLogger } from '../../core/logging';
 import { createMetrics } from '../../core/metrics';
@@ -26,7 +26,7 @@ async function main(): Promise<void> {
 
   const app = express();
   app.use(createOpsRouter('reconciler', metrics, { kafka: () => reconciler.isRunning(), postgres: async () => (await pool.query('SELECT 1')).rowCount === 1 }));
-  const server = app.listen(config.RECONCILER_HTTP_PORT, '127.0.0.1', () => logger.info({ port: config.RECONCILER_HTTP_PORT }, 'reconciler listening: /health, /metrics'));
+  const server = listen(app, config.RECONCILER_HTTP_PORT, logger, '/health, /metrics');
   await reconciler.start();
 
   let stopping = false;

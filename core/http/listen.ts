@@ -1,0 +1,16 @@
+import type { Server } from 'node:http';
+import type { Express } from 'express';
+import type { Logger } from '../logging';
+
+/**
+ * Listens on 127.0.0.1:port; a port already taken stops the service with a message naming it
+ * instead of an unhandled 'error' event.
+ */
+export function listen(app: Express, port: number, logger: Logger, what: string): Server {
+  const server = app.listen(port, '127.0.0.1', () => logger.info({ port }, `listening: ${what}`));
+  server.on('error', (error: NodeJS.ErrnoException) => {
+    logger.fatal({ port, code: error.code }, error.code === 'EADDRINUSE' ? `port ${port} is already in use` : `cannot listen on ${port}`);
+    process.exit(1);
+  });
+  return server;
+}
