@@ -28,7 +28,7 @@ export class StockReader {
     if (cached !== null && loaded.size > 0) void this.cache.fillOnMiss(loaded);
     return skus.map((sku) => {
       const hit = cached?.hits.get(sku);
-      const locations = (hit ?? loaded.get(sku) ?? []).sort((a, b) => a.locationId.localeCompare(b.locationId));
+      const locations = (hit ?? loaded.get(sku) ?? []).sort(byLocation);
       return { sku, locations, total: totals(locations), servedFrom: hit ? 'cache' : 'database' };
     });
   }
@@ -49,3 +49,6 @@ export class StockReader {
 function totals(locations: readonly LevelView[]): StockAnswer['total'] {
   return locations.reduce((t, l) => ({ onHand: t.onHand + l.onHand, reserved: t.reserved + l.reserved, available: t.available + l.available }), { onHand: 0, reserved: 0, available: 0 });
 }
+
+// A plain comparison: localeCompare goes through ICU and cost a tenth of a request's time.
+const byLocation = (a: LevelView, b: LevelView): number => (a.locationId < b.locationId ? -1 : a.locationId > b.locationId ? 1 : 0);
