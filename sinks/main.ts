@@ -9,6 +9,7 @@ import { createOpsRouter, listen } from '../core/http';
 import { connectIdempotentProducer, createKafka } from '../core/kafka';
 import { createLogger } from '../core/logging';
 import { createMetrics } from '../core/metrics';
+import { runService } from '../core/process';
 import { createRedis } from '../core/redis';
 import { TOPICS } from '../core/topics';
 import { sinkConfigSchema } from './config';
@@ -17,7 +18,7 @@ import { MovementPublisher, RawTopicWorker } from './runtime';
 import { createShopify, createShopifyWebhookRouter, loadShopifyConfig, RedisWebhookDeduper } from './shopify';
 import { createSourceMappers } from './source-mappers';
 
-async function main(): Promise<void> {
+async function main(): Promise<() => Promise<void>> {
   const config = loadConfig(sinkConfigSchema);
   const logger = createLogger('sinks');
   const metrics = createMetrics('sinks');
@@ -61,22 +62,12 @@ async function main(): Promise<void> {
   const server = listen(app, config.SINK_HTTP_PORT, logger, 'POST /v1/stores/{storeId}/movements, POST /webhooks/shopify, /health, /metrics');
   await Promise.all([debezium.start(), shopifyNormalizer.start()]);
 
-  let stopping = false;
-  const stop = async (signal: string): Promise<void> => {
-    if (stopping) return;
-    stopping = true;
-    logger.info({ signal }, 'stopping');
+  return async () => {
     server.close();
     await Promise.all([debezium.stop(), shopifyNormalizer.stop()]);
     await producer.disconnect();
     redis.disconnect();
-    process.exit(0);
   };
-  process.on('SIGTERM', () => void stop('SIGTERM'));
-  process.on('SIGINT', () => void stop('SIGINT'));
 }
 
-main().catch((error: unknown) => {
-  createLogger('sinks').fatal({ err: error }, 'sinks failed to start');
-  process.exit(1);
-});
+runService('sinks', createLogger('sinks'), main);

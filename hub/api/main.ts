@@ -4,6 +4,7 @@ import { listen } from '../../core/http';
 import { connectIdempotentProducer, createKafka } from '../../core/kafka';
 import { createLogger } from '../../core/logging';
 import { createMetrics } from '../../core/metrics';
+import { runService } from '../../core/process';
 import { createRedis } from '../../core/redis';
 import { apiConfigSchema } from '../config';
 import { createPool, migrate } from '../db';
@@ -13,7 +14,7 @@ import { loadApiTokens } from './auth';
 import { Reservations } from './reservations';
 import { StockReader } from './stock-reader';
 
-async function main(): Promise<void> {
+async function main(): Promise<() => Promise<void>> {
   const config = loadConfig(apiConfigSchema);
   const logger = createLogger('api');
   const metrics = createMetrics('api');
@@ -53,23 +54,13 @@ async function main(): Promise<void> {
   if (redis.status === 'ready') refill();
   redis.on('ready', refill);
 
-  let stopping = false;
-  const stop = async (signal: string): Promise<void> => {
-    if (stopping) return;
-    stopping = true;
-    logger.info({ signal }, 'stopping');
+  return async () => {
     clearInterval(sweep);
     server.close();
     await producer.disconnect();
     redis.disconnect();
     await pool.end();
-    process.exit(0);
   };
-  process.on('SIGTERM', () => void stop('SIGTERM'));
-  process.on('SIGINT', () => void stop('SIGINT'));
 }
 
-main().catch((error: unknown) => {
-  createLogger('api').fatal({ err: error }, 'api failed to start');
-  process.exit(1);
-});
+runService('api', createLogger('api'), main);

@@ -5,6 +5,7 @@ import { createOpsRouter, listen } from '../../core/http';
 import { connectIdempotentProducer, createKafka } from '../../core/kafka';
 import { createLogger } from '../../core/logging';
 import { createMetrics } from '../../core/metrics';
+import { runService } from '../../core/process';
 import { createRedis } from '../../core/redis';
 import { reconcilerConfigSchema } from '../config';
 import { createPool, migrate } from '../db';
@@ -12,7 +13,7 @@ import { LevelCache, LevelPublisher } from '../levels';
 import { createReconcilerMetrics } from './metrics';
 import { Reconciler } from './reconciler';
 
-async function main(): Promise<void> {
+async function main(): Promise<() => Promise<void>> {
   const config = loadConfig(reconcilerConfigSchema);
   const logger = createLogger('reconciler');
   const metrics = createMetrics('reconciler');
@@ -29,23 +30,13 @@ async function main(): Promise<void> {
   const server = listen(app, config.RECONCILER_HTTP_PORT, logger, '/health, /metrics');
   await reconciler.start();
 
-  let stopping = false;
-  const stop = async (signal: string): Promise<void> => {
-    if (stopping) return;
-    stopping = true;
-    logger.info({ signal }, 'stopping');
+  return async () => {
     server.close();
     await reconciler.stop();
     await producer.disconnect();
     redis.disconnect();
     await pool.end();
-    process.exit(0);
   };
-  process.on('SIGTERM', () => void stop('SIGTERM'));
-  process.on('SIGINT', () => void stop('SIGINT'));
 }
 
-main().catch((error: unknown) => {
-  createLogger('reconciler').fatal({ err: error }, 'reconciler failed to start');
-  process.exit(1);
-});
+runService('reconciler', createLogger('reconciler'), main);
