@@ -110,6 +110,11 @@ describe('hub API', () => {
     expect((await call('GET', `/v1/stock/${sku}`, S001)).status).toBe(200);
   });
 
+  it('exposes health and Prometheus metrics without a token', async () => {
+    expect(await (await fetch(`${api.url}/health`)).json()).toMatchObject({ service: 'api', status: 'ok' });
+    expect(await (await fetch(`${api.url}/metrics`)).text()).toContain('process_cpu_seconds_total{service="api"}');
+  });
+
   it('answers a malformed request with a 400 naming the field', async () => {
     const response = await call('POST', '/v1/reservations', S001, { sku: 'X', locationId: 'S001', quantity: 0 });
     expect(response.status).toBe(400);

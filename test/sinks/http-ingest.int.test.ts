@@ -81,6 +81,11 @@ describe('HTTP ingest', () => {
     });
   });
 
+  it('exposes Prometheus metrics counting what it published', async () => {
+    const text = await (await fetch(`${sink.url}/metrics`)).text();
+    expect(text).toMatch(/^stockhub_movements_published_total\{system="PDV",service="sinks"\} [1-9]/m);
+  });
+
   describe('Shopify webhooks', () => {
     const secret = loadShopifyConfig().apiSecret;
     const order = JSON.parse(readFileSync(join(__dirname, 'shopify/fixtures/orders-create.json'), 'utf8')) as { id: number; name: string; line_items: Array<{ id: number }> };
