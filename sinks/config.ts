@@ -10,8 +10,8 @@ export const sinkConfigSchema = stackConfigSchema.pick({ KAFKA_BROKERS: true, RE
   /**
    * Where a consumer group with no committed offset starts: `earliest` (default) takes in the
    * connectors' initial snapshots, the opening balances; `latest` only what happens from now.
-   * `latest` is for demos and tests: a partition that has no commit yet when the sink restarts is
-   * reset to its end again, skipping what arrived while the sink was down.
+   * `latest` commits the current end for every partition before the first join, so a restart
+   * resumes from there rather than skipping what arrived while the sink was down.
    */
   SINK_START_FROM: z.enum(['earliest', 'latest']).default('earliest'),
   /** Consumer group of the Shopify webhook normalizer. Default stockhub-sink-shopify. */

@@ -9,15 +9,12 @@ import { Client } from 'pg';
 import { fromDeadLetterMessage } from '../../core/dlq';
 import type { StockMovement } from '../../core/model';
 import { TOPICS } from '../../core/topics';
-import { stack, testKafka, TopicWatcher, type Received } from '../support/kafka';
+import { stack, TopicWatcher, type Received } from '../support/kafka';
 import { startService, type Service } from '../support/services';
 
 const PORT = 18090;
 const WITHIN_MS = 5_000;
 const group = `it-sink-debezium-${randomUUID()}`;
-// The group starts with committed offsets at the end of every topic (see positionGroupAtEnd), not
-// with SINK_START_FROM=latest: a partition without a commit would be reset to `latest` again on
-// the restart below, skipping what was written while the sink was down.
 const sinkEnv = { SINK_HTTP_PORT: String(PORT), SINK_DEBEZIUM_GROUP: group, SINK_SHOPIFY_GROUP: `${group}-shopify`, SINK_START_FROM: 'latest' };
 const movement = (r: Received): StockMovement => r.value as StockMovement;
 const randomSku = (): string => String(10_000_001 + Math.floor(Math.random() * 50_000));
@@ -38,7 +35,6 @@ describe('Debezium sink', () => {
   beforeAll(async () => {
     watcher = new TopicWatcher('sink-debezium', [TOPICS.movements, TOPICS.movementsDlq]);
     await watcher.start();
-    await positionGroupAtEnd();
     // Healthy means joined: from here on the sink sees everything the test writes.
     sink = await startService('sink-debezium', 'sinks/main.ts', PORT, sinkEnv);
     erp = new Client({ host: stack.ERP_PG_HOST, port: stack.ERP_PG_PORT, database: stack.ERP_PG_DATABASE, user: stack.ERP_PG_USER, password: stack.ERP_PG_PASSWORD });
@@ -135,12 +131,3 @@ describe('Debezium sink', () => {
     expect([...idsByDoc.values()].filter((ids) => ids.size !== 1)).toEqual([]);
   });
 });
-
-async function positionGroupAtEnd(): Promise<void> {
-  const admin = testKafka('sink-group').admin();
-  await admin.connect();
-  for (const topic of [TOPICS.erpStockJournal, TOPICS.erpStockBalance, TOPICS.wmsInventory]) {
-    await admin.resetOffsets({ groupId: group, topic, earliest: false });
-  }
-  await admin.disconnect();
-}
