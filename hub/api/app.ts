@@ -4,6 +4,7 @@ import { NotFoundError } from '../../core/errors';
 import { createOpsRouter, httpErrorHandler, type HealthCheck } from '../../core/http';
 import type { Logger } from '../../core/logging';
 import type { Metrics } from '../../core/metrics';
+import { createFeedRouter } from '../feed';
 import { assertLocationAllowed, authenticate, callerOf, type Caller } from './auth';
 import { readLedger } from './ledger-reader';
 import type { Reservations } from './reservations';
@@ -83,6 +84,8 @@ export function createApiApp(deps: ApiDeps): express.Express {
       res.json(await reservations.cancel(callerOf(res.locals), String(req.params.id)));
     }),
   );
+
+  v1.use(createFeedRouter(pool, deps.logger, deps.metrics));
 
   const app = express();
   app.disable('x-powered-by');

@@ -41,19 +41,17 @@ export class LevelPublisher {
     return this.draining;
   }
 
+  /**
+   * No transaction spans the Kafka send: an open transaction would hold back the snapshot
+   * horizon the store feeds read by (and keep row locks) for as long as Kafka is slow. Two
+   * drainers may therefore publish the same rows; that is harmless (the newest version wins).
+   */
   private async drainOnce(): Promise<number> {
-    const db = await this.pool.connect();
+    const { rows: queued } = await this.pool.query<{ id: number; sku: string; location_id: string }>('SELECT id, sku, location_id FROM level_outbox ORDER BY id LIMIT 5000');
+    if (queued.length === 0) return 0;
     try {
-      await db.query('BEGIN');
-      const { rows: queued } = await db.query<{ id: number; sku: string; location_id: string }>(
-        'SELECT id, sku, location_id FROM level_outbox ORDER BY id LIMIT 5000 FOR UPDATE SKIP LOCKED',
-      );
-      if (queued.length === 0) {
-        await db.query('COMMIT');
-        return 0;
-      }
       const keys = new Map(queued.map((q) => [levelKey(q.sku, q.location_id), q]));
-      const { rows } = await db.query<LevelRow & { updated_at: Date }>(
+      const { rows } = await this.pool.query<LevelRow & { updated_at: Date }>(
         `SELECT ${LEVEL_COLUMNS}, updated_at FROM stock_levels WHERE (sku, location_id) IN (SELECT * FROM unnest($1::text[], $2::text[]))`,
         [[...keys.values()].map((k) => k.sku), [...keys.values()].map((k) => k.location_id)],
       );
@@ -62,15 +60,11 @@ export class LevelPublisher {
         await this.producer.sendBatch({ topicMessages: [{ topic: this.topic, messages }], acks: -1 });
       }
       await this.cache.writeThrough(views);
-      await db.query('DELETE FROM level_outbox WHERE id = ANY($1::bigint[])', [queued.map((q) => q.id)]);
-      await db.query('COMMIT');
+      await this.pool.query('DELETE FROM level_outbox WHERE id = ANY($1::bigint[])', [queued.map((q) => q.id)]);
       return queued.length;
     } catch (error) {
-      await db.query('ROLLBACK').catch(() => undefined);
       this.logger.warn({ err: (error as Error).message }, 'level outbox drain failed; will retry');
       throw error;
-    } finally {
-      db.release();
     }
   }
 }

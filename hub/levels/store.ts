@@ -49,7 +49,8 @@ export async function saveLevels(db: PoolClient, levels: readonly Level[]): Prom
   const toIso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
   await db.query(
     `UPDATE stock_levels l SET on_hand = u.on_hand, reserved = u.reserved, last_count_at = u.last_count_at,
-            last_delta_at = u.last_delta_at, version = u.version, updated_at = now()
+            last_delta_at = u.last_delta_at, version = u.version, updated_at = now(),
+            change_txid = pg_current_xact_id()
      FROM unnest($1::text[], $2::text[], $3::numeric[], $4::numeric[], $5::timestamptz[], $6::timestamptz[], $7::bigint[])
           AS u(sku, location_id, on_hand, reserved, last_count_at, last_delta_at, version)
      WHERE l.sku = u.sku AND l.location_id = u.location_id`,

@@ -35,7 +35,7 @@ describe('hub API', () => {
   beforeAll(async () => {
     pool = await hubPool();
     await redis.start();
-    api = await startService('api', 'hub/api/main.ts', PORT, { API_HTTP_PORT: String(PORT), REDIS_URL: redis.url, LEVELS_TOPIC: `it.levels.api.${run}`, RESERVATION_SWEEP_MS: '200' });
+    api = await startService('api', 'hub/api/main.ts', PORT, { API_HTTP_PORT: String(PORT), REDIS_URL: redis.url, RESERVATION_SWEEP_MS: '200' });
   });
 
   afterAll(async () => {
