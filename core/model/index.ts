@@ -17,3 +17,4 @@ export { deterministicEventId } from './event-id';
 export { movementJsonSchema } from './json-schema';
 export { checkMovement, type MovementCheck } from './validate';
 export { STORE_LOCATION, isStoreLocation } from './locations';
+export { PDV_MAX_BATCH, fieldPath, pdvPostSchema, tillEventSchema, type PdvPost, type TillEvent } from './till-event';

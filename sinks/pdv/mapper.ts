@@ -1,5 +1,4 @@
-import { deterministicEventId, type MovementDraft } from '../../core/model';
-import type { TillEvent } from './post-schema';
+import { deterministicEventId, type MovementDraft, type TillEvent } from '../../core/model';
 
 /** The endpoint, as `source.ref.entity` names it. */
 export const PDV_ENTITY = 'POST /v1/stores/{storeId}/movements';

@@ -3,13 +3,12 @@ import express, { Router, type Request, type RequestHandler, type Response } fro
 import type { Producer } from 'kafkajs';
 import { DependencyError, InvalidInputError } from '../../core/errors';
 import type { Logger } from '../../core/logging';
-import type { StockMovement } from '../../core/model';
+import { fieldPath, pdvPostSchema, type PdvPost, type StockMovement } from '../../core/model';
 import { TOPICS } from '../../core/topics';
 import { toMovement, type MovementPublisher } from '../runtime';
 import { httpErrorHandler } from '../../core/http';
 import { rawBody } from '../http';
 import { tillEventToDraft } from './mapper';
-import { fieldPath, pdvPostSchema, type PdvPost } from './post-schema';
 import type { StoreTokens } from './store-tokens';
 
 /** Largest body accepted: 1,000 events at their longest fields come to about 750 kB. */

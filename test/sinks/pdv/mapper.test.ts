@@ -1,5 +1,5 @@
-import { deterministicEventId, stockMovementSchema } from '../../../core/model';
-import { PDV_ENTITY, pdvPostSchema, tillEventToDraft } from '../../../sinks/pdv';
+import { deterministicEventId, pdvPostSchema, stockMovementSchema } from '../../../core/model';
+import { PDV_ENTITY, tillEventToDraft } from '../../../sinks/pdv';
 import { toMovement } from '../../../sinks/runtime';
 
 const [sale, ret] = pdvPostSchema.parse([

@@ -1,5 +1,10 @@
 import { z } from 'zod';
 
+/**
+ * What a till records and posts (through its store agent) to the PDV ingest: the contract the
+ * agent and the ingest share.
+ */
+
 /** Most till events one post may carry; a store agent splits a longer outbox into batches. */
 export const PDV_MAX_BATCH = 1000;
 

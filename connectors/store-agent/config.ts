@@ -1,0 +1,25 @@
+import { resolve } from 'node:path';
+import { z } from 'zod';
+
+/** A store agent's settings: one agent per store, run beside the store's tills. */
+export const agentConfigSchema = z.object({
+  /** The store this agent serves, e.g. S001. */
+  AGENT_STORE_ID: z.string().regex(/^S\d{3}$/),
+  /** Bearer token for the hub's feed (config/api-tokens.json). */
+  AGENT_API_TOKEN: z.string().min(12),
+  /** Bearer token for the PDV ingest (config/stores.json). */
+  AGENT_PDV_TOKEN: z.string().min(12),
+  /** The hub's API, for the store feed. Default http://127.0.0.1:8080. */
+  AGENT_HUB_URL: z.string().url().default('http://127.0.0.1:8080'),
+  /** The PDV ingest. Default http://127.0.0.1:8090. */
+  AGENT_INGEST_URL: z.string().url().default('http://127.0.0.1:8090'),
+  /** The local SQLite file. Default .stack/agents/<store>.sqlite. */
+  AGENT_DB_PATH: z.string().optional(),
+  /** Port of the local API the tills call. Default 8100. */
+  AGENT_HTTP_PORT: z.coerce.number().int().min(1).max(65535).default(8100),
+  /** How often the outbox is forwarded, in ms. Default 500. */
+  AGENT_FORWARD_MS: z.coerce.number().int().min(50).default(500),
+});
+export type AgentConfig = z.infer<typeof agentConfigSchema>;
+
+export const defaultDbPath = (storeId: string): string => resolve(__dirname, '../../.stack/agents', `${storeId}.sqlite`);

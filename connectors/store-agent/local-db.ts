@@ -1,0 +1,111 @@
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import Database from 'better-sqlite3';
+import type { TillEvent } from '../../core/model';
+
+export interface LocalLevel {
+  sku: string;
+  onHand: number;
+  reserved: number;
+  available: number;
+  version: number;
+  networkAvailable: number | null;
+}
+
+/**
+ * The store's local copy (SQLite, WAL): its own levels and network availability as the hub's
+ * feed last said, the feed's resume cursor, and the outbox of till events not yet acknowledged
+ * by the hub. It answers the tills while the WAN is down.
+ */
+export class LocalDb {
+  private readonly db: Database.Database;
+
+  constructor(path: string) {
+    if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
+    this.db = new Database(path);
+    this.db.pragma('journal_mode = WAL');
+    this.db.exec(`
+      CREATE TABLE IF NOT EXISTS levels (sku TEXT PRIMARY KEY, on_hand REAL NOT NULL, reserved REAL NOT NULL, available REAL NOT NULL, version INTEGER NOT NULL);
+      CREATE TABLE IF NOT EXISTS network (sku TEXT PRIMARY KEY, available REAL NOT NULL);
+      CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+      CREATE TABLE IF NOT EXISTS outbox (seq INTEGER PRIMARY KEY AUTOINCREMENT, id TEXT NOT NULL UNIQUE, body TEXT NOT NULL,
+        created_at TEXT NOT NULL, sent_at TEXT, rejected TEXT);
+    `);
+  }
+
+  /** The hub's level wins over the local estimate when it is newer. */
+  applyLevel(level: { sku: string; onHand: number; reserved: number; available: number; version: number }): void {
+    this.db
+      .prepare(
+        `INSERT INTO levels (sku, on_hand, reserved, available, version) VALUES (@sku, @onHand, @reserved, @available, @version)
+         ON CONFLICT (sku) DO UPDATE SET on_hand = excluded.on_hand, reserved = excluded.reserved, available = excluded.available, version = excluded.version
+         WHERE excluded.version >= levels.version`,
+      )
+      .run(level);
+  }
+
+  applyNetwork(sku: string, available: number): void {
+    this.db.prepare('INSERT INTO network (sku, available) VALUES (?, ?) ON CONFLICT (sku) DO UPDATE SET available = excluded.available').run(sku, available);
+  }
+
+  cursor(): string | null {
+    return (this.db.prepare("SELECT value FROM meta WHERE key = 'cursor'").get() as { value: string } | undefined)?.value ?? null;
+  }
+
+  saveCursor(cursor: string): void {
+    this.db.prepare("INSERT INTO meta (key, value) VALUES ('cursor', ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value").run(cursor);
+  }
+
+  level(sku: string): LocalLevel | null {
+    const row = this.db
+      .prepare('SELECT l.sku, l.on_hand, l.reserved, l.available, l.version, n.available AS network FROM levels l LEFT JOIN network n USING (sku) WHERE l.sku = ?')
+      .get(sku) as { sku: string; on_hand: number; reserved: number; available: number; version: number; network: number | null } | undefined;
+    return row === undefined ? null : { sku: row.sku, onHand: row.on_hand, reserved: row.reserved, available: row.available, version: row.version, networkAvailable: row.network };
+  }
+
+  /**
+   * Queues till events (a repeated id is ignored: the till's retry changes nothing) and moves the
+   * local estimate at once, so the tills see their own sales before the hub confirms them.
+   * Returns how many were new.
+   */
+  queue(events: readonly TillEvent[]): number {
+    const insert = this.db.prepare('INSERT OR IGNORE INTO outbox (id, body, created_at) VALUES (?, ?, ?)');
+    const move = this.db.prepare('UPDATE levels SET on_hand = on_hand + ?, available = available + ? WHERE sku = ?');
+    return this.db.transaction(() => {
+      let added = 0;
+      for (const event of events) {
+        if (insert.run(event.id, JSON.stringify(event), new Date().toISOString()).changes === 0) continue;
+        const delta = event.type === 'SALE' ? -event.quantity : event.quantity;
+        move.run(delta, delta, event.sku);
+        added++;
+      }
+      return added;
+    })();
+  }
+
+  /** The oldest unsent till events, in the order the tills recorded them. */
+  pending(limit: number): Array<{ seq: number; event: TillEvent }> {
+    const rows = this.db.prepare('SELECT seq, body FROM outbox WHERE sent_at IS NULL AND rejected IS NULL ORDER BY seq LIMIT ?').all(limit) as Array<{ seq: number; body: string }>;
+    return rows.map((r) => ({ seq: r.seq, event: JSON.parse(r.body) as TillEvent }));
+  }
+
+  markSent(seqs: readonly number[]): void {
+    const mark = this.db.prepare('UPDATE outbox SET sent_at = ? WHERE seq = ?');
+    const now = new Date().toISOString();
+    this.db.transaction(() => seqs.forEach((seq) => mark.run(now, seq)))();
+  }
+
+  /** A batch the hub refused as invalid: kept, with the reason, for a person to look at. */
+  markRejected(seqs: readonly number[], reason: string): void {
+    const mark = this.db.prepare('UPDATE outbox SET rejected = ? WHERE seq = ?');
+    this.db.transaction(() => seqs.forEach((seq) => mark.run(reason, seq)))();
+  }
+
+  backlog(): number {
+    return (this.db.prepare('SELECT count(*) AS n FROM outbox WHERE sent_at IS NULL AND rejected IS NULL').get() as { n: number }).n;
+  }
+
+  close(): void {
+    this.db.close();
+  }
+}
