@@ -59,6 +59,12 @@ CONF
     erp_psql "$ERP_PG_DATABASE" -v skus="$SEED_SKUS" -v stores="$SEED_STORES" \
       -f "$ROOT/connectors/standins/erp-postgres/seed.sql" >/dev/null
   fi
+  # The write-back interface came after the first schema: add it to stand-ins created before.
+  if [ -z "$(erp_psql "$ERP_PG_DATABASE" -tAc "SELECT 1 FROM pg_tables WHERE schemaname = 'ERPADM' AND tablename = 'HUBIMP'")" ]; then
+    log "erp: creating the write-back interface table"
+    erp_psql "$ERP_PG_DATABASE" -f "$ROOT/connectors/standins/erp-postgres/interface.sql" >/dev/null
+    erp_psql "$ERP_PG_DATABASE" -c "GRANT SELECT, INSERT, UPDATE ON \"ERPADM\".\"HUBIMP\" TO \"$ERP_PG_USER\"; GRANT USAGE ON \"ERPADM\".\"HUBIMP_SEQ\" TO \"$ERP_PG_USER\"; GRANT EXECUTE ON FUNCTION \"ERPADM\".\"IMPORT_HUBIMP\"() TO \"$ERP_PG_USER\"" >/dev/null
+  fi
 }
 
 erp_down() {

@@ -42,6 +42,7 @@ function mapJournal(ctx: Context): MovementDraft[] {
       return [];
     case 'c': {
       const row = rowOf(event.after, 'after');
+      if (isEcho(table, row)) return [];
       const type = journalType(table, row);
       if (type === null) return [];
       const quantity = journalQuantity(table, row, type);
@@ -101,6 +102,12 @@ function mapBalance(ctx: Context): MovementDraft[] {
   }
   if (delta === 0) return [];
   return [draft(ctx, row, table.deltaType, delta, `balance ${event.op === 'u' ? 'changed' : event.op === 'c' ? 'created' : 'deleted'}`)];
+}
+
+/** The hub's own write-back, read back through CDC: already in the ledger under its first id. */
+function isEcho(table: TableMapping, row: Row): boolean {
+  const marker = table.echoMarker;
+  return marker !== undefined && (row.text(marker.column) ?? '').startsWith(marker.prefix);
 }
 
 function journalType(table: TableMapping, row: Row): MovementType | null {

@@ -57,6 +57,11 @@ export const tableMappingSchema = z
     timeUnit: z.enum(['ms', 'us', 'ns', 'iso']).default('ms'),
     /** Source location codes -> hub location ids; codes not listed pass through unchanged. */
     locations: z.record(z.string().min(1)).default({}),
+    /**
+     * Rows the hub itself wrote back to the source (through its interface table) and now reads
+     * again: a row whose `column` starts with `prefix` moves no stock (no echo loop).
+     */
+    echoMarker: z.object({ column, prefix: z.string().min(1) }).strict().optional(),
   })
   .strict()
   .superRefine((table, ctx) => {

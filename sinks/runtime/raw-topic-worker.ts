@@ -1,5 +1,6 @@
 import type { Consumer, EachBatchPayload, Kafka, KafkaMessage } from 'kafkajs';
 import type { DeadLetter } from '../../core/dlq';
+import { commitEndForUncommittedPartitions } from '../../core/kafka';
 import type { Logger } from '../../core/logging';
 import type { Metrics } from '../../core/metrics';
 import type { StockMovement } from '../../core/model';
@@ -35,7 +36,7 @@ export class RawTopicWorker {
   ) {}
 
   async start(): Promise<void> {
-    if (!this.options.fromBeginning) await this.commitEndForUncommittedPartitions();
+    if (!this.options.fromBeginning) await commitEndForUncommittedPartitions(this.kafka, this.options.groupId, this.options.topics, this.logger);
     // A 10 s session lets a crashed instance's partitions move to a restarted one quickly
     // (kafkajs' default is 30 s); heartbeats every 3 s keep a live one in the group.
     this.consumer = this.kafka.consumer({
@@ -55,32 +56,6 @@ export class RawTopicWorker {
     await this.consumer.run({ eachBatchAutoResolve: false, eachBatch: (payload) => this.handleBatch(payload) });
     this.metrics.up.set({ component: this.options.name }, 1);
     this.logger.info({ worker: this.options.name, groupId: this.options.groupId, topics: this.options.topics }, 'worker started');
-  }
-
-  /**
-   * Starting "from the end" is done with commits, not with kafkajs' latest-offset reset: a
-   * partition left without a commit is reset to its end again at every restart (skipping what
-   * arrived while the worker was down), and kafkajs was seen never consuming such a partition
-   * that was still empty when the group joined. Another live member of the group makes the
-   * broker refuse this; its commits already position the group, so that is fine.
-   */
-  private async commitEndForUncommittedPartitions(): Promise<void> {
-    const admin = this.kafka.admin();
-    await admin.connect();
-    try {
-      for (const topic of this.options.topics) {
-        const [committed] = await admin.fetchOffsets({ groupId: this.options.groupId, topics: [topic] });
-        const ends = await admin.fetchTopicOffsets(topic);
-        const missing = ends.filter((end) => Number(committed?.partitions.find((p) => p.partition === end.partition)?.offset ?? -1) < 0);
-        if (missing.length > 0) {
-          await admin.setOffsets({ groupId: this.options.groupId, topic, partitions: missing.map((end) => ({ partition: end.partition, offset: end.high })) });
-        }
-      }
-    } catch (error) {
-      this.logger.warn({ err: (error as Error).message, worker: this.options.name }, 'could not position the new group at the end; another member may be running');
-    } finally {
-      await admin.disconnect();
-    }
   }
 
   /** True once the consumer has joined its group and until it crashes or stops. */

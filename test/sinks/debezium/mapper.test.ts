@@ -85,6 +85,12 @@ describe('ERP journal (Oracle LogMiner shape)', () => {
     expect(() => mapChangeEvent(source, table, edit, raw('erp.ERPADM.STKJRNL'))).toThrow(/journal row changed after insert \(QTY\)/);
   });
 
+  it('moves no stock for a row the hub wrote back itself (no echo loop)', () => {
+    const event = fixture('postgres-journal-insert');
+    event.after = { ...event.after, USRID: 'STOCKHUB', RMK: 'HUB:pdv-4KC713CRzyvVZEUemw6Exn9SwoUie2WU' };
+    expect(mapChangeEvent(source, table, event, raw('erp.ERPADM.STKJRNL'))).toEqual([]);
+  });
+
   it('refuses an event whose table does not match the topic mapping', () => {
     const event = fixture('postgres-journal-insert');
     event.source = { ...event.source, table: 'STKBAL' };

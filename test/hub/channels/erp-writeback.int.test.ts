@@ -1,0 +1,71 @@
+/**
+ * ERP write-back without changing the ERP, and no echo: a till sale reaches the ERP's interface
+ * table with the hub's event id; after the ERP's own import job posts it to the journal, CDC
+ * brings that row back and the sink recognizes it as the hub's own: no second movement.
+ */
+import { randomUUID } from 'node:crypto';
+import { Client } from 'pg';
+import { deterministicEventId, type StockMovement } from '../../../core/model';
+import { TOPICS } from '../../../core/topics';
+import { stack, TopicWatcher } from '../../support/kafka';
+import { startService, type Service } from '../../support/services';
+
+const run = randomUUID().slice(0, 8);
+
+describe('ERP write-back', () => {
+  let sinks: Service;
+  let writeback: Service;
+  let watcher: TopicWatcher;
+  let erp: Client;
+
+  beforeAll(async () => {
+    watcher = new TopicWatcher('erp-writeback', [TOPICS.movements, TOPICS.erpStockJournal]);
+    await watcher.start();
+    sinks = await startService('sinks-writeback', 'sinks/main.ts', 18210, {
+      SINK_HTTP_PORT: '18210',
+      SINK_DEBEZIUM_GROUP: `it-wb-debezium-${run}`,
+      SINK_SHOPIFY_GROUP: `it-wb-shopify-${run}`,
+      SINK_START_FROM: 'latest',
+    });
+    writeback = await startService('erp-writeback', 'hub/channels/erp-writeback/main.ts', 18211, { WRITEBACK_HTTP_PORT: '18211', WRITEBACK_GROUP: `it-wb-${run}` });
+    erp = new Client({ host: stack.ERP_PG_HOST, port: stack.ERP_PG_PORT, database: stack.ERP_PG_DATABASE, user: stack.ERP_PG_USER, password: stack.ERP_PG_PASSWORD });
+    await erp.connect();
+  });
+
+  afterAll(async () => {
+    await writeback?.stop();
+    await sinks?.stop();
+    await watcher.stop();
+    await erp.end();
+  });
+
+  it('posts a till sale to the ERP interface table, and ignores its echo from the ERP journal', async () => {
+    const tillId = `T09-${run}-1`;
+    const eventId = deterministicEventId('pdv', 'S009', tillId);
+    const { rows: before } = await erp.query<{ QTYOH: string }>(`SELECT "QTYOH" FROM "ERPADM"."STKBAL" WHERE "ITMCD" = '10000999' AND "BRNCD" = 'S009'`);
+    const posted = await fetch(`${sinks.url}/v1/stores/S009/movements`, {
+      method: 'POST',
+      headers: { authorization: 'Bearer dev-token-S009', 'content-type': 'application/json' },
+      body: JSON.stringify([{ id: tillId, type: 'SALE', sku: '10000999', quantity: 3, occurredAt: '2026-11-29T11:00:00Z', till: 'T09', receipt: `R${run}` }]),
+    });
+    expect(posted.status).toBe(202);
+
+    let row: Record<string, unknown> | undefined;
+    for (let i = 0; i < 50 && row === undefined; i++) {
+      row = (await erp.query(`SELECT * FROM "ERPADM"."HUBIMP" WHERE "HUBEVT" = $1`, [eventId])).rows[0];
+      if (row === undefined) await new Promise((r) => setTimeout(r, 200));
+    }
+    expect(row).toMatchObject({ ITMCD: '10000999', BRNCD: 'S009', MVTTYP: 'SAL', QTY: '-3.000', STATUS: 'N', DOCNO: `R${run}` });
+
+    // The ERP's own import job runs (on its schedule; here, now).
+    await erp.query('SELECT "ERPADM"."IMPORT_HUBIMP"()');
+    const { rows: after } = await erp.query<{ QTYOH: string }>(`SELECT "QTYOH" FROM "ERPADM"."STKBAL" WHERE "ITMCD" = '10000999' AND "BRNCD" = 'S009'`);
+    expect(Number(after[0]!.QTYOH)).toBe(Number(before[0]!.QTYOH) - 3);
+
+    // CDC brings the journal row back; the sink must not turn it into a second movement.
+    await watcher.waitFor((r) => r.topic === TOPICS.erpStockJournal && (r.value as { after?: { RMK?: string } } | null)?.after?.RMK === `HUB:${eventId}`, 10_000, 'the echo in the ERP journal');
+    await new Promise((r) => setTimeout(r, 3_000));
+    const movements = watcher.all().filter((r) => r.topic === TOPICS.movements && (r.value as StockMovement).sku === '10000999' && (r.value as StockMovement).locationId === 'S009');
+    expect(movements.map((r) => (r.value as StockMovement).source.system)).toEqual(['PDV']);
+  });
+});
