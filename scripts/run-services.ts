@@ -20,6 +20,7 @@ interface ServiceSpec {
 const SERVICES: ServiceSpec[] = [
   { name: 'sinks', entry: 'sinks/main.ts', port: Number(process.env.SINK_HTTP_PORT ?? 8090), describe: 'PDV ingest POST /v1/stores/{storeId}/movements, Shopify POST /webhooks/shopify' },
   { name: 'reconciler', entry: 'hub/reconciler/main.ts', port: Number(process.env.RECONCILER_HTTP_PORT ?? 8091), describe: 'stock.movements -> ledger + levels -> stock.levels' },
+  { name: 'erp-writeback', entry: 'hub/channels/erp-writeback/main.ts', port: Number(process.env.WRITEBACK_HTTP_PORT ?? 8092), describe: 'other systems\' movements -> ERP interface table ERPADM.HUBIMP' },
   { name: 'api', entry: 'hub/api/main.ts', port: Number(process.env.API_HTTP_PORT ?? 8080), describe: 'GET /v1/stock/{sku}, POST /v1/stock/query, /v1/reservations (tokens: config/api-tokens.json)' },
 ];
 
@@ -76,7 +77,7 @@ async function main(): Promise<void> {
   for (const spec of SERVICES) await waitHealthy(spec, 180_000);
   process.stdout.write('\nstockhub is running:\n');
   for (const spec of SERVICES) {
-    process.stdout.write(`  ${spec.name.padEnd(11)} http://127.0.0.1:${spec.port}  ${spec.describe}\n${' '.repeat(13)} health /health, metrics /metrics, log .stack/logs/${spec.name}.log\n`);
+    process.stdout.write(`  ${spec.name.padEnd(13)} http://127.0.0.1:${spec.port}  ${spec.describe}\n${' '.repeat(15)} health /health, metrics /metrics, log .stack/logs/${spec.name}.log\n`);
   }
   process.stdout.write('  dead letters bin/stockhub-dlq list\nCtrl-C stops the services; scripts/stack down stops the stack.\n');
 }
