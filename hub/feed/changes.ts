@@ -28,21 +28,21 @@ export async function changesSince(pool: Pool, storeId: string, cursor: string):
     await db.query('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY');
     const { rows: horizon } = await db.query<{ xmin: string }>('SELECT pg_snapshot_xmin(pg_current_snapshot())::text AS xmin');
     const xmin = horizon[0]!.xmin;
+    // The store's own rows only: a full snapshot (cursor 0) must not drag every store's levels through.
     const { rows } = await db.query<LevelRow & { updated_at: Date }>(
       `SELECT ${LEVEL_COLUMNS}, updated_at FROM stock_levels
-       WHERE change_txid >= $1::xid8 AND change_txid < $2::xid8 ORDER BY change_txid`,
+       WHERE location_id = $3 AND change_txid >= $1::xid8 AND change_txid < $2::xid8 ORDER BY change_txid`,
+      [cursor, xmin, storeId],
+    );
+    const { rows: totals } = await db.query<{ sku: string; available: number }>(
+      `SELECT sku, sum(on_hand - reserved - safety_stock) AS available FROM stock_levels
+       WHERE sku IN (SELECT sku FROM stock_levels WHERE change_txid >= $1::xid8 AND change_txid < $2::xid8)
+       GROUP BY sku`,
       [cursor, xmin],
     );
-    const skus = [...new Set(rows.map((r) => r.sku))];
-    const { rows: totals } = skus.length === 0
-      ? { rows: [] as Array<{ sku: string; available: number }> }
-      : await db.query<{ sku: string; available: number }>(
-          'SELECT sku, sum(on_hand - reserved - safety_stock) AS available FROM stock_levels WHERE sku = ANY($1::text[]) GROUP BY sku',
-          [skus],
-        );
     await db.query('COMMIT');
     return {
-      levels: rows.filter((r) => r.location_id === storeId).map((r) => toView(levelFromRow(r), r.updated_at.toISOString())),
+      levels: rows.map((r) => toView(levelFromRow(r), r.updated_at.toISOString())),
       network: totals.map((t) => ({ sku: t.sku, available: t.available })),
       cursor: xmin,
     };
