@@ -1,5 +1,5 @@
 import type { Logger } from '../../core/logging';
-import type { LocalDb } from './local-db';
+import type { FeedUpdate, LocalDb } from './local-db';
 
 /**
  * Follows the hub's store feed (Server-Sent Events) into the local copy, and reconnects after any
@@ -60,24 +60,28 @@ export class FeedClient {
       const { value, done } = await reader.read();
       if (done) throw new Error('feed closed by the hub');
       buffer += decoder.decode(value, { stream: true });
+      const updates: FeedUpdate[] = [];
       for (let end = buffer.indexOf('\n\n'); end >= 0; end = buffer.indexOf('\n\n')) {
-        this.handle(buffer.slice(0, end));
+        const update = parse(buffer.slice(0, end));
+        if (update !== null) updates.push(update);
         buffer = buffer.slice(end + 2);
       }
+      if (updates.length > 0) this.db.applyFeed(updates);
     }
   }
+}
 
-  private handle(block: string): void {
-    let event = 'message';
-    let data = '';
-    for (const line of block.split('\n')) {
-      if (line.startsWith('event: ')) event = line.slice(7);
-      else if (line.startsWith('data: ')) data += line.slice(6);
-    }
-    if (data === '') return;
-    const payload = JSON.parse(data) as Record<string, unknown>;
-    if (event === 'level') this.db.applyLevel(payload as unknown as Parameters<LocalDb['applyLevel']>[0]);
-    else if (event === 'network') this.db.applyNetwork(String(payload.sku), Number(payload.available));
-    else if (event === 'cursor') this.db.saveCursor(String(payload.cursor));
+function parse(block: string): FeedUpdate | null {
+  let event = 'message';
+  let data = '';
+  for (const line of block.split('\n')) {
+    if (line.startsWith('event: ')) event = line.slice(7);
+    else if (line.startsWith('data: ')) data += line.slice(6);
   }
+  if (data === '') return null;
+  const payload = JSON.parse(data) as Record<string, unknown>;
+  if (event === 'level') return { kind: 'level', level: payload as unknown as Extract<FeedUpdate, { kind: 'level' }>['level'] };
+  if (event === 'network') return { kind: 'network', sku: String(payload.sku), available: Number(payload.available) };
+  if (event === 'cursor') return { kind: 'cursor', cursor: String(payload.cursor) };
+  return null;
 }

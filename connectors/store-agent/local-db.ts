@@ -17,8 +17,15 @@ export interface LocalLevel {
  * feed last said, the feed's resume cursor, and the outbox of till events not yet acknowledged
  * by the hub. It answers the tills while the WAN is down.
  */
+/** What the hub's feed says, one SSE event at a time. */
+export type FeedUpdate =
+  | { kind: 'level'; level: { sku: string; onHand: number; reserved: number; available: number; version: number } }
+  | { kind: 'network'; sku: string; available: number }
+  | { kind: 'cursor'; cursor: string };
+
 export class LocalDb {
   private readonly db: Database.Database;
+  private readonly statements: { level: Database.Statement; network: Database.Statement; cursor: Database.Statement };
 
   constructor(path: string) {
     if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
@@ -31,29 +38,34 @@ export class LocalDb {
       CREATE TABLE IF NOT EXISTS outbox (seq INTEGER PRIMARY KEY AUTOINCREMENT, id TEXT NOT NULL UNIQUE, body TEXT NOT NULL,
         created_at TEXT NOT NULL, sent_at TEXT, rejected TEXT);
     `);
-  }
-
-  /** The hub's level wins over the local estimate when it is newer. */
-  applyLevel(level: { sku: string; onHand: number; reserved: number; available: number; version: number }): void {
-    this.db
-      .prepare(
+    this.statements = {
+      // The hub's level wins over the local estimate when it is newer.
+      level: this.db.prepare(
         `INSERT INTO levels (sku, on_hand, reserved, available, version) VALUES (@sku, @onHand, @reserved, @available, @version)
          ON CONFLICT (sku) DO UPDATE SET on_hand = excluded.on_hand, reserved = excluded.reserved, available = excluded.available, version = excluded.version
          WHERE excluded.version >= levels.version`,
-      )
-      .run(level);
+      ),
+      network: this.db.prepare('INSERT INTO network (sku, available) VALUES (?, ?) ON CONFLICT (sku) DO UPDATE SET available = excluded.available'),
+      cursor: this.db.prepare("INSERT INTO meta (key, value) VALUES ('cursor', ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value"),
+    };
   }
 
-  applyNetwork(sku: string, available: number): void {
-    this.db.prepare('INSERT INTO network (sku, available) VALUES (?, ?) ON CONFLICT (sku) DO UPDATE SET available = excluded.available').run(sku, available);
+  /**
+   * Applies what the feed sent, in order, in one transaction (one disk sync for a whole chunk of
+   * a snapshot rather than one per row). A cursor is stored with the updates before it.
+   */
+  applyFeed(updates: readonly FeedUpdate[]): void {
+    this.db.transaction(() => {
+      for (const update of updates) {
+        if (update.kind === 'level') this.statements.level.run(update.level);
+        else if (update.kind === 'network') this.statements.network.run(update.sku, update.available);
+        else this.statements.cursor.run(update.cursor);
+      }
+    })();
   }
 
   cursor(): string | null {
     return (this.db.prepare("SELECT value FROM meta WHERE key = 'cursor'").get() as { value: string } | undefined)?.value ?? null;
-  }
-
-  saveCursor(cursor: string): void {
-    this.db.prepare("INSERT INTO meta (key, value) VALUES ('cursor', ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value").run(cursor);
   }
 
   level(sku: string): LocalLevel | null {

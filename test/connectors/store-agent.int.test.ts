@@ -81,7 +81,7 @@ describe('store agent', () => {
 
   it('sells through a WAN outage, loses and duplicates nothing, and catches up on the hub', async () => {
     // The snapshot sends the store's levels, then network availability.
-    await eventually(async () => (await fetch(`${agent.url}/stock/${sku}`)).ok && (await local()).networkAvailable !== null, 'the snapshot in the local copy');
+    await eventually(async () => (await fetch(`${agent.url}/stock/${sku}`)).ok && (await local()).networkAvailable !== null, 'the snapshot in the local copy', 60_000);
     expect(await local()).toMatchObject({ onHand: 20, networkAvailable: 27 });
 
     const online = Array.from({ length: 5 }, (_, i) => `T01-${run}-${i}`);

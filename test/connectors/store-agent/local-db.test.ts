@@ -7,7 +7,7 @@ describe('LocalDb', () => {
   let db: LocalDb;
   beforeEach(() => {
     db = new LocalDb(':memory:');
-    db.applyLevel({ sku: 'A', onHand: 10, reserved: 0, available: 10, version: 3 });
+    db.applyFeed([{ kind: 'level', level: { sku: 'A', onHand: 10, reserved: 0, available: 10, version: 3 } }]);
   });
   afterEach(() => db.close());
 
@@ -27,15 +27,15 @@ describe('LocalDb', () => {
   });
 
   it('keeps the newest level: an older version from a replayed feed does not overwrite', () => {
-    db.applyLevel({ sku: 'A', onHand: 4, reserved: 0, available: 4, version: 2 });
+    db.applyFeed([{ kind: 'level', level: { sku: 'A', onHand: 4, reserved: 0, available: 4, version: 2 } }]);
     expect(db.level('A')).toMatchObject({ onHand: 10, version: 3 });
-    db.applyLevel({ sku: 'A', onHand: 5, reserved: 1, available: 4, version: 4 });
-    expect(db.level('A')).toMatchObject({ onHand: 5, reserved: 1, version: 4 });
+    db.applyFeed([{ kind: 'level', level: { sku: 'A', onHand: 5, reserved: 1, available: 4, version: 4 } }, { kind: 'network', sku: 'A', available: 9 }]);
+    expect(db.level('A')).toMatchObject({ onHand: 5, reserved: 1, version: 4, networkAvailable: 9 });
   });
 
   it('remembers the feed cursor', () => {
     expect(db.cursor()).toBeNull();
-    db.saveCursor('4711');
+    db.applyFeed([{ kind: 'cursor', cursor: '4711' }]);
     expect(db.cursor()).toBe('4711');
   });
 });
