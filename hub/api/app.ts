@@ -5,7 +5,7 @@ import { createOpsRouter, httpErrorHandler, type HealthCheck } from '../../core/
 import type { Logger } from '../../core/logging';
 import type { Metrics } from '../../core/metrics';
 import { createFeedRouter } from '../feed';
-import { assertLocationAllowed, authenticate, callerOf, type Caller } from './auth';
+import { assertLocationAllowed, authenticate, callerOf, type Caller } from '../auth';
 import { readLedger } from './ledger-reader';
 import type { Reservations } from './reservations';
 import { ledgerQuerySchema, parse, reserveSchema, stockQuerySchema } from './schemas';

@@ -10,7 +10,7 @@ import { apiConfigSchema } from '../config';
 import { createPool, migrate } from '../db';
 import { LevelCache, LevelPublisher, refillCache } from '../levels';
 import { createApiApp } from './app';
-import { loadApiTokens } from './auth';
+import { loadApiTokens } from '../auth';
 import { Reservations } from './reservations';
 import { StockReader } from './stock-reader';
 

@@ -3,10 +3,10 @@ import type { Pool, PoolClient } from 'pg';
 import { ConflictError, NotFoundError } from '../../core/errors';
 import type { Logger } from '../../core/logging';
 import { checkMovement, type MovementType, type StockMovement } from '../../core/model';
+import { inTransaction } from '../db';
 import { levelKey, lockLevels, saveLevels, type Level, type LevelPublisher } from '../levels';
-import type { LedgerEntry } from '../reconciler/apply';
-import { appendLedger } from '../reconciler/ledger-store';
-import { assertLocationAllowed, type Caller } from './auth';
+import { appendLedger, type LedgerEntry } from '../ledger';
+import { assertLocationAllowed, type Caller } from '../auth';
 
 export interface Reservation {
   id: string;
@@ -67,7 +67,7 @@ export class Reservations {
   async reserve(caller: Caller, request: ReserveRequest): Promise<Reservation> {
     assertLocationAllowed(caller, request.locationId, 'reserve');
     const id = randomUUID();
-    const reservation = await this.transaction(async (db) => {
+    const reservation = await inTransaction(this.pool, async (db) => {
       const candidates =
         request.locationId === 'any'
           ? (await db.query<{ location_id: string }>(
@@ -139,7 +139,7 @@ export class Reservations {
   }
 
   private async finish(caller: Caller, id: string, status: 'CONFIRMED' | 'RELEASED' | 'EXPIRED', steps: (r: Reservation) => Step[], reason: string): Promise<Reservation> {
-    const reservation = await this.transaction(async (db) => {
+    const reservation = await inTransaction(this.pool, async (db) => {
       const { rows } = await db.query<ReservationRow>('SELECT * FROM reservations WHERE id = $1 FOR UPDATE', [id]);
       const row = rows[0];
       // Someone else's reservation is reported as missing, not as forbidden: ids are not to be probed.
@@ -185,21 +185,6 @@ export class Reservations {
 
   private publish(): void {
     this.levels.drain().catch((error: unknown) => this.logger.warn({ err: (error as Error).message }, 'level publish deferred'));
-  }
-
-  private async transaction<T>(work: (db: PoolClient) => Promise<T>): Promise<T> {
-    const db = await this.pool.connect();
-    try {
-      await db.query('BEGIN');
-      const result = await work(db);
-      await db.query('COMMIT');
-      return result;
-    } catch (error) {
-      await db.query('ROLLBACK').catch(() => undefined);
-      throw error;
-    } finally {
-      db.release();
-    }
   }
 }
 

@@ -1,4 +1,5 @@
 import type { Pool } from 'pg';
+import { inTransaction } from '../db';
 import { LEVEL_COLUMNS, levelFromRow, toView, type LevelRow, type LevelView } from '../levels';
 
 export interface NetworkAvailability {
@@ -23,9 +24,7 @@ export interface FeedBatch {
  * number means a transaction that committed late is never skipped.
  */
 export async function changesSince(pool: Pool, storeId: string, cursor: string): Promise<FeedBatch> {
-  const db = await pool.connect();
-  try {
-    await db.query('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY');
+  return inTransaction(pool, async (db) => {
     const { rows: horizon } = await db.query<{ xmin: string }>('SELECT pg_snapshot_xmin(pg_current_snapshot())::text AS xmin');
     const xmin = horizon[0]!.xmin;
     // The store's own rows only: a full snapshot (cursor 0) must not drag every store's levels through.
@@ -40,18 +39,12 @@ export async function changesSince(pool: Pool, storeId: string, cursor: string):
        GROUP BY sku`,
       [cursor, xmin],
     );
-    await db.query('COMMIT');
     return {
       levels: rows.map((r) => toView(levelFromRow(r), r.updated_at.toISOString())),
       network: totals.map((t) => ({ sku: t.sku, available: t.available })),
       cursor: xmin,
     };
-  } catch (error) {
-    await db.query('ROLLBACK').catch(() => undefined);
-    throw error;
-  } finally {
-    db.release();
-  }
+  }, 'BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY');
 }
 
 /** The current horizon: a feed started here sends only what changes from now on. */

@@ -4,7 +4,7 @@ import { Gauge } from 'prom-client';
 import { InvalidInputError } from '../../core/errors';
 import type { Logger } from '../../core/logging';
 import type { Metrics } from '../../core/metrics';
-import { assertLocationAllowed, callerOf } from '../api/auth';
+import { assertLocationAllowed, callerOf } from '../auth';
 import { changesSince, currentCursor } from './changes';
 
 export interface FeedOptions {

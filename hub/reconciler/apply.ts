@@ -1,28 +1,5 @@
-import type { StockMovement } from '../../core/model';
 import { levelKey, type Level } from '../levels';
-
-/** Where a canonical event was read from; null for the hub's own reservation steps. */
-export interface KafkaPosition {
-  topic: string;
-  partition: number;
-  offset: string;
-}
-
-export interface Incoming {
-  event: StockMovement;
-  kafka: KafkaPosition | null;
-}
-
-export interface LedgerEntry {
-  event: StockMovement;
-  kafka: KafkaPosition | null;
-  effect: 'applied' | 'stale';
-  onHandBefore: number;
-  onHandAfter: number;
-  reservedBefore: number;
-  reservedAfter: number;
-  wentNegative: boolean;
-}
+import type { Incoming, LedgerEntry } from '../ledger';
 
 /**
  * Sum of the deltas already applied to a level with business time after `afterMs`: a COUNT that

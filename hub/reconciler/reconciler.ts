@@ -2,10 +2,11 @@ import type { Consumer, EachBatchPayload, Kafka, KafkaMessage } from 'kafkajs';
 import type { Pool } from 'pg';
 import type { Logger } from '../../core/logging';
 import { checkMovement } from '../../core/model';
+import { inTransaction } from '../db';
 import type { LevelPublisher } from '../levels';
 import { levelKey, lockLevels, saveLevels } from '../levels';
-import { applyMovements, type Incoming, type LedgerEntry } from './apply';
-import { appendLedger, knownEventIds, loadOffsets, saveOffsets, sumDeltasAfter } from './ledger-store';
+import { applyMovements } from './apply';
+import { appendLedger, knownEventIds, loadOffsets, saveOffsets, sumDeltasAfter, type Incoming, type LedgerEntry } from '../ledger';
 import type { ReconcilerMetrics } from './metrics';
 
 export interface ReconcilerOptions {
@@ -94,9 +95,7 @@ export class Reconciler {
       incoming.push({ event: checked.event, kafka: { topic, partition, offset: message.offset } });
     }
     const next = String(BigInt(messages[messages.length - 1]!.offset) + 1n);
-    const db = await this.pool.connect();
-    try {
-      await db.query('BEGIN');
+    const entries = await inTransaction(this.pool, async (db) => {
       const keys = new Map(incoming.map(({ event }) => [levelKey(event.sku, event.locationId), { sku: event.sku, locationId: event.locationId }]));
       const levels = await lockLevels(db, [...keys.values()]);
       const seen = await knownEventIds(db, incoming.map((i) => i.event.eventId));
@@ -109,22 +108,17 @@ export class Reconciler {
         }
       }
       const before = new Map([...levels].map(([k, l]) => [k, l.version]));
-      const entries = applyMovements(levels, incoming, seen, (sku, locationId, at) => later.get(`${levelKey(sku, locationId)}|${at}`) ?? 0);
-      await appendLedger(db, entries);
+      const applied = applyMovements(levels, incoming, seen, (sku, locationId, at) => later.get(`${levelKey(sku, locationId)}|${at}`) ?? 0);
+      await appendLedger(db, applied);
       await saveLevels(db, [...levels.values()].filter((l) => l.version !== before.get(levelKey(l.sku, l.locationId))));
       await saveOffsets(db, this.options.groupId, topic, new Map([[partition, next]]));
-      await db.query('COMMIT');
-      this.offsets.set(partition, next);
-      for (const e of entries) {
-        this.logger.debug({ eventId: e.event.eventId, sku: e.event.sku, locationId: e.event.locationId, effect: e.effect, onHand: e.onHandAfter }, 'applied');
-      }
-      return entries;
-    } catch (error) {
-      await db.query('ROLLBACK').catch(() => undefined);
-      throw error;
-    } finally {
-      db.release();
+      return applied;
+    });
+    this.offsets.set(partition, next);
+    for (const e of entries) {
+      this.logger.debug({ eventId: e.event.eventId, sku: e.event.sku, locationId: e.event.locationId, effect: e.effect, onHand: e.onHandAfter }, 'applied');
     }
+    return entries;
   }
 
   private observe(entries: readonly LedgerEntry[], ms: number): void {

@@ -13,7 +13,7 @@ import { TOPICS } from '../../core/topics';
 import { hubPool } from '../support/hub-db';
 import { TopicWatcher } from '../support/kafka';
 import { CuttableLink } from '../support/link';
-import { startService, type Service } from '../support/services';
+import { startService, startSinks, type Service } from '../support/services';
 
 const run = randomUUID().slice(0, 8);
 const sku = `AGT${run}`;
@@ -49,12 +49,7 @@ describe('store agent', () => {
     watcher = new TopicWatcher('store-agent', [TOPICS.movements]);
     await watcher.start();
     api = await startService('api-agent', 'hub/api/main.ts', 18198, { API_HTTP_PORT: '18198', API_REFILL_CACHE: 'false' });
-    sinks = await startService('sinks-agent', 'sinks/main.ts', 18197, {
-      SINK_HTTP_PORT: '18197',
-      SINK_DEBEZIUM_GROUP: `it-agent-debezium-${run}`,
-      SINK_SHOPIFY_GROUP: `it-agent-shopify-${run}`,
-      SINK_START_FROM: 'latest',
-    });
+    sinks = await startSinks('agent', 18197, run);
     await hubLink.open();
     await ingestLink.open();
     agent = await startService('store-agent', 'connectors/store-agent/main.ts', 18203, {

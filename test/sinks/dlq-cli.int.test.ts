@@ -14,7 +14,7 @@ import type { StockMovement } from '../../core/model';
 import { TOPICS } from '../../core/topics';
 import { MAPPINGS_DIR } from '../../sinks/debezium';
 import { stack, TopicWatcher } from '../support/kafka';
-import { startService, type Service } from '../support/services';
+import { startSinks, type Service } from '../support/services';
 
 const run = randomUUID().slice(0, 8);
 const CLI = resolve(__dirname, '../../bin/stockhub-dlq');
@@ -34,12 +34,7 @@ describe('stockhub-dlq', () => {
   beforeAll(async () => {
     watcher = new TopicWatcher('dlq-cli', [TOPICS.movements, TOPICS.movementsDlq]);
     await watcher.start();
-    sink = await startService('sink-dlq', 'sinks/main.ts', 18092, {
-      SINK_HTTP_PORT: '18092',
-      SINK_DEBEZIUM_GROUP: `it-dlq-debezium-${run}`,
-      SINK_SHOPIFY_GROUP: `it-dlq-shopify-${run}`,
-      SINK_START_FROM: 'latest',
-    });
+    sink = await startSinks('dlq', 18092, run);
     erp = new Client({ host: stack.ERP_PG_HOST, port: stack.ERP_PG_PORT, database: stack.ERP_PG_DATABASE, user: stack.ERP_PG_USER, password: stack.ERP_PG_PASSWORD });
     await erp.connect();
   });

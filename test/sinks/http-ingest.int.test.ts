@@ -9,7 +9,7 @@ import { deterministicEventId, type StockMovement } from '../../core/model';
 import { TOPICS } from '../../core/topics';
 import { loadShopifyConfig } from '../../sinks/shopify';
 import { TopicWatcher, type Received } from '../support/kafka';
-import { startService, type Service } from '../support/services';
+import { startSinks, type Service } from '../support/services';
 
 const PORT = 18091;
 const WITHIN_MS = 5_000;
@@ -24,12 +24,7 @@ describe('HTTP ingest', () => {
   beforeAll(async () => {
     watcher = new TopicWatcher('http-ingest', [TOPICS.movements, TOPICS.pdvMovements, TOPICS.shopifyWebhooks]);
     await watcher.start();
-    sink = await startService('sink-http', 'sinks/main.ts', PORT, {
-      SINK_HTTP_PORT: String(PORT),
-      SINK_DEBEZIUM_GROUP: `it-http-debezium-${run}`,
-      SINK_SHOPIFY_GROUP: `it-http-shopify-${run}`,
-      SINK_START_FROM: 'latest',
-    });
+    sink = await startSinks('http', PORT, run);
   });
 
   afterAll(async () => {

@@ -60,3 +60,16 @@ export async function startService(name: string, entry: string, port: number, en
     },
   };
 }
+
+/**
+ * The sink service in consumer groups of the test's own (`it-<name>-…-<run>`), starting from the
+ * topics' current end, so that it sees only what the test writes.
+ */
+export function startSinks(name: string, port: number, run: string): Promise<Service> {
+  return startService(`sinks-${name}`, 'sinks/main.ts', port, {
+    SINK_HTTP_PORT: String(port),
+    SINK_DEBEZIUM_GROUP: `it-${name}-debezium-${run}`,
+    SINK_SHOPIFY_GROUP: `it-${name}-shopify-${run}`,
+    SINK_START_FROM: 'latest',
+  });
+}

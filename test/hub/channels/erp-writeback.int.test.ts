@@ -8,7 +8,7 @@ import { Client } from 'pg';
 import { deterministicEventId, type StockMovement } from '../../../core/model';
 import { TOPICS } from '../../../core/topics';
 import { stack, TopicWatcher } from '../../support/kafka';
-import { startService, type Service } from '../../support/services';
+import { startService, startSinks, type Service } from '../../support/services';
 
 const run = randomUUID().slice(0, 8);
 
@@ -21,12 +21,7 @@ describe('ERP write-back', () => {
   beforeAll(async () => {
     watcher = new TopicWatcher('erp-writeback', [TOPICS.movements, TOPICS.erpStockJournal]);
     await watcher.start();
-    sinks = await startService('sinks-writeback', 'sinks/main.ts', 18210, {
-      SINK_HTTP_PORT: '18210',
-      SINK_DEBEZIUM_GROUP: `it-wb-debezium-${run}`,
-      SINK_SHOPIFY_GROUP: `it-wb-shopify-${run}`,
-      SINK_START_FROM: 'latest',
-    });
+    sinks = await startSinks('writeback', 18210, run);
     writeback = await startService('erp-writeback', 'hub/channels/erp-writeback/main.ts', 18211, { WRITEBACK_HTTP_PORT: '18211', WRITEBACK_GROUP: `it-wb-${run}` });
     erp = new Client({ host: stack.ERP_PG_HOST, port: stack.ERP_PG_PORT, database: stack.ERP_PG_DATABASE, user: stack.ERP_PG_USER, password: stack.ERP_PG_PASSWORD });
     await erp.connect();

@@ -1,6 +1,7 @@
 import type { MovementType, StockMovement } from '../../../core/model';
 import { emptyLevel, levelKey, type Level } from '../../../hub/levels';
-import { applyMovements, type Incoming } from '../../../hub/reconciler/apply';
+import type { Incoming } from '../../../hub/ledger';
+import { applyMovements } from '../../../hub/reconciler/apply';
 
 let n = 0;
 function event(type: MovementType, at: string, amount: number, sku = 'A', locationId = 'S001'): Incoming {

@@ -1,5 +1,5 @@
 import type { PoolClient } from 'pg';
-import type { LedgerEntry } from './apply';
+import type { LedgerEntry } from './entry';
 
 /** Of these event ids, the ones already in the ledger. */
 export async function knownEventIds(db: PoolClient, ids: readonly string[]): Promise<Set<string>> {
