@@ -15,7 +15,8 @@ import { TOPICS } from '../core/topics';
 import { sinkConfigSchema } from './config';
 import { createPdvRouter, loadStoreTokens } from './pdv';
 import { MovementPublisher, RawTopicWorker } from './runtime';
-import { createShopify, createShopifyWebhookRouter, loadShopifyConfig, RedisWebhookDeduper } from './shopify';
+import { createShopify, loadShopifyConfig } from '../core/shopify';
+import { createShopifyWebhookRouter, RedisWebhookDeduper } from './shopify';
 import { createSourceMappers } from './source-mappers';
 
 async function main(): Promise<() => Promise<void>> {

@@ -2,7 +2,8 @@ import type { Logger } from '../core/logging';
 import { TOPICS } from '../core/topics';
 import { debeziumRecordMapper, loadMappings } from './debezium';
 import type { RecordMapper } from './runtime';
-import { loadShopifyConfig, shopifyRecordMapper, type ItemSkuLookup } from './shopify';
+import { loadShopifyConfig } from '../core/shopify';
+import { shopifyRecordMapper, type ItemSkuLookup } from './shopify';
 
 export interface SourceMappers {
   /** The Debezium topics named in config/mappings, all mapped by the one declarative mapper. */

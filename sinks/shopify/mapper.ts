@@ -1,7 +1,7 @@
 import type { z } from 'zod';
 import { InvalidInputError } from '../../core/errors';
 import { deterministicEventId, type MovementDraft, type MovementSource } from '../../core/model';
-import type { ShopifyLocationMap } from './config';
+import type { ShopifyLocationMap } from '../../core/shopify';
 import { inventoryLevelSchema, orderSchema, refundSchema, type InventoryLevel, type Order, type Refund } from './payloads';
 
 /** inventory_item_id (decimal string) -> SKU, or null when the item is not known (yet). */

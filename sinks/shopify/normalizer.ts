@@ -1,8 +1,8 @@
 import type { Logger } from '../../core/logging';
 import { recordMapper, type RecordMapper } from '../runtime';
-import type { ShopifyLocationMap } from './config';
+import type { ShopifyLocationMap } from '../../core/shopify';
 import { mapShopifyWebhook, type ItemSkuLookup } from './mapper';
-import { fromRawWebhookMessage } from './raw-webhook';
+import { fromRawWebhookMessage } from '../../core/shopify';
 
 export interface ShopifyMapperOptions {
   /** Shopify locations -> hub locations (loadShopifyConfig()). */

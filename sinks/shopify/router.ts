@@ -7,7 +7,7 @@ import { TOPICS } from '../../core/topics';
 import { httpErrorHandler } from '../../core/http';
 import { rawBody } from '../http';
 import type { WebhookDeduper } from './deduper';
-import { stockTopicOf, toRawWebhookMessage } from './raw-webhook';
+import { stockTopicOf, toRawWebhookMessage } from '../../core/shopify';
 
 /** Largest webhook accepted; an order with a few hundred lines stays well below it. */
 const BODY_LIMIT = '5mb';

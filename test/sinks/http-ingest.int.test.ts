@@ -7,7 +7,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { deterministicEventId, type StockMovement } from '../../core/model';
 import { TOPICS } from '../../core/topics';
-import { loadShopifyConfig } from '../../sinks/shopify';
+import { loadShopifyConfig } from '../../core/shopify';
 import { TopicWatcher, type Received } from '../support/kafka';
 import { startSinks, type Service } from '../support/services';
 
@@ -110,7 +110,7 @@ describe('HTTP ingest', () => {
       expect(response.status).toBe(200);
       expect(Date.now() - started).toBeLessThan(5_000);
       const sale = await watcher.waitFor((r) => isMovement(r) && movement(r).source.system === 'SHOPIFY' && movement(r).source.ref.document === `#IT-${run}` && movement(r).sku === '10004711', WITHIN_MS, 'Shopify sale');
-      expect(movement(sale)).toMatchObject({ type: 'SALE', sku: '10004711', locationId: 'WEB', quantity: -2, source: { instance: 'retailmax.myshopify.com', position: `wh-${run}` } });
+      expect(movement(sale)).toMatchObject({ type: 'SALE', sku: '10004711', locationId: 'DC01', quantity: -2, source: { instance: 'retailmax.myshopify.com', position: `wh-${run}` } });
     });
 
     it('answers a re-delivered webhook id without writing it again', async () => {

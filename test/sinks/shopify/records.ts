@@ -1,5 +1,5 @@
 import type { KafkaMessage, Message } from 'kafkajs';
-import { toRawWebhookMessage, type RawWebhookHeaders } from '../../../sinks/shopify';
+import { toRawWebhookMessage, type RawWebhookHeaders } from '../../../core/shopify';
 
 /** A raw record as kafkajs hands it to a consumer: header values arrive as Buffers. */
 export function record(topic: RawWebhookHeaders['topic'], value: Buffer, offset: string, webhookId = `wh-${offset}`): KafkaMessage {

@@ -5,7 +5,8 @@ import express from 'express';
 import type { Producer, ProducerRecord } from 'kafkajs';
 import { createLogger } from '../../../core/logging';
 import { TOPICS } from '../../../core/topics';
-import { createShopify, createShopifyWebhookRouter, loadShopifyConfig, type WebhookDeduper } from '../../../sinks/shopify';
+import { createShopify, loadShopifyConfig } from '../../../core/shopify';
+import { createShopifyWebhookRouter, type WebhookDeduper } from '../../../sinks/shopify';
 import { listen } from '../../support/listen';
 
 const SECRET = 'test-webhook-secret-6f1c';

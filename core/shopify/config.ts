@@ -2,9 +2,9 @@ import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { ApiVersion } from '@shopify/shopify-api';
 import { z } from 'zod';
-import { ConfigError } from '../../core/errors';
+import { ConfigError } from '../errors';
 
-/** Local-dev defaults (dev secret, the shop's locations); SHOPIFY_CONFIG_FILE points elsewhere. */
+/** Local-dev defaults (dev secret and token, the shop's locations); SHOPIFY_CONFIG_FILE points elsewhere. */
 export const SHOPIFY_CONFIG_FILE = resolve(__dirname, '../../config/shopify.json');
 
 const hubLocationId = z.string().min(1).max(32);
@@ -25,6 +25,13 @@ export const shopifyConfigSchema = z
     apiSecret: z.string().min(1),
     /** host[:port] the app is reached at (SHOPIFY_APP_HOST). Dev: localhost:8090, the sink's HTTP port. */
     appHost: z.string().min(1),
+    /** The app's Admin API access token (SHOPIFY_ACCESS_TOKEN); the dev value is what the emulator accepts. */
+    accessToken: z.string().min(1),
+    /**
+     * Where Admin API calls really go (SHOPIFY_ADMIN_URL), e.g. the emulator at http://127.0.0.1:8095.
+     * Unset in production: calls go to https://{shop}. Default unset.
+     */
+    adminUrl: z.string().url().optional(),
     /** Hub location of orders that carry no location_id (online orders). Default WEB. */
     webLocationId: hubLocationId.default('WEB'),
     /** Shopify location id (decimal, as Shopify sends it) -> hub location id. Default none. */
@@ -42,6 +49,8 @@ const ENV_OVERRIDES = {
   SHOPIFY_API_KEY: 'apiKey',
   SHOPIFY_API_SECRET: 'apiSecret',
   SHOPIFY_APP_HOST: 'appHost',
+  SHOPIFY_ACCESS_TOKEN: 'accessToken',
+  SHOPIFY_ADMIN_URL: 'adminUrl',
 } as const satisfies Record<string, keyof ShopifyConfig>;
 
 /** Reads the file, lays the environment over it and validates once; the first bad key fails fast by name. */

@@ -1,5 +1,5 @@
 import { LogSeverity, shopifyApi, type Shopify } from '@shopify/shopify-api';
-import type { Logger } from '../../core/logging';
+import type { Logger } from '../logging';
 import type { ShopifyConfig } from './config';
 
 // The node adapter (request/response conversion, fetch, crypto) is a side-effect module. It is

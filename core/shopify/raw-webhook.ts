@@ -1,5 +1,5 @@
 import type { IHeaders, KafkaMessage, Message } from 'kafkajs';
-import { InvalidInputError } from '../../core/errors';
+import { InvalidInputError } from '../errors';
 
 /** The webhook topics that move stock; the edge acknowledges and drops every other. */
 export const SHOPIFY_STOCK_TOPICS = ['inventory_levels/update', 'orders/create', 'orders/cancelled', 'refunds/create'] as const;
