@@ -2,8 +2,9 @@ import type { Logger } from '../core/logging';
 import { TOPICS } from '../core/topics';
 import { debeziumRecordMapper, loadMappings } from './debezium';
 import type { RecordMapper } from './runtime';
-import { loadShopifyConfig } from '../core/shopify';
-import { shopifyRecordMapper, type ItemSkuLookup } from './shopify';
+import type { Redis } from '../core/redis';
+import { createAdminRequest, createShopify, EchoMarks, loadShopifyConfig } from '../core/shopify';
+import { shopifyRecordMapper, ShopifyInventoryLookups } from './shopify';
 
 export interface SourceMappers {
   /** The Debezium topics named in config/mappings, all mapped by the one declarative mapper. */
@@ -15,17 +16,19 @@ export interface SourceMappers {
 }
 
 /**
- * No inventory item -> SKU source exists until the Shopify channel lands (issue 5): until then
- * inventory_levels/update webhooks are dead-lettered with their reason, replayable later.
+ * Builds every raw topic's mapper from config/ (validated here, at start-up). Shopify's
+ * inventory_levels/update needs Shopify (item -> SKU) and Redis (the hub's own writes).
  */
-const noItemSkus: ItemSkuLookup = () => null;
-
-/** Builds every raw topic's mapper from config/ (validated here, at start-up). */
-export function createSourceMappers(logger: Logger, itemSkus: ItemSkuLookup = noItemSkus): SourceMappers {
+export function createSourceMappers(logger: Logger, redis: Redis): SourceMappers {
   const routes = loadMappings();
   const shopifyConfig = loadShopifyConfig();
   const debezium = debeziumRecordMapper(routes, 'sink-debezium', logger);
-  const shopify = shopifyRecordMapper({ locationMap: shopifyConfig, itemSkus }, 'sink-shopify', logger);
+  const lookups = new ShopifyInventoryLookups(createAdminRequest(createShopify(shopifyConfig, logger), shopifyConfig), new EchoMarks(redis), logger);
+  const shopify = shopifyRecordMapper(
+    { locationMap: shopifyConfig, itemSkus: lookups.itemSkus, isEcho: lookups.isEcho, prepare: (messages) => lookups.prepare(messages) },
+    'sink-shopify',
+    logger,
+  );
   const byTopic = new Map<string, RecordMapper>([...routes.keys()].map((topic) => [topic, debezium]));
   byTopic.set(TOPICS.shopifyWebhooks, shopify);
   return { debeziumTopics: [...routes.keys()], debezium, shopify, byTopic };

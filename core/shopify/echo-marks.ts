@@ -32,6 +32,14 @@ export class EchoMarks {
     if (failed) throw failed[0];
   }
 
+  /** Withdraws marks of a write Shopify did not apply, so no later change of Shopify's own is taken for an echo. */
+  async unmark(writes: ReadonlyArray<{ inventoryItemId: string; locationId: string; quantity: number }>): Promise<void> {
+    if (writes.length === 0) return;
+    const pipeline = this.redis.pipeline();
+    for (const write of writes) pipeline.srem(EchoMarks.key(write.inventoryItemId, write.locationId), String(write.quantity));
+    await pipeline.exec();
+  }
+
   /** True once per mark: the webhook reports a quantity the hub wrote. */
   async take(inventoryItemId: string, locationId: string, quantity: number): Promise<boolean> {
     return (await this.redis.srem(EchoMarks.key(inventoryItemId, locationId), String(quantity))) === 1;

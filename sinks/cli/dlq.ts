@@ -14,6 +14,7 @@ import { parseArgs } from 'node:util';
 import type { KafkaMessage } from 'kafkajs';
 import { loadConfig, stackConfigSchema } from '../../core/config';
 import { connectIdempotentProducer, createKafka } from '../../core/kafka';
+import { createRedis } from '../../core/redis';
 import { createLogger } from '../../core/logging';
 import { createMetrics } from '../../core/metrics';
 import { MovementPublisher } from '../runtime';
@@ -69,7 +70,8 @@ async function main(): Promise<number> {
     process.stderr.write(values.all || offsets.length > 0 ? 'no dead letter matches\n' : `${USAGE}\n`);
     return values.all || offsets.length > 0 ? 0 : 2;
   }
-  const mappers = createSourceMappers(logger);
+  const redis = createRedis(config.REDIS_URL, logger);
+  const mappers = createSourceMappers(logger, redis);
   const producer = await connectIdempotentProducer(kafka);
   const publisher = new MovementPublisher(producer, createMetrics('stockhub-dlq'));
   let stillFailing = 0;
@@ -82,6 +84,7 @@ async function main(): Promise<number> {
       continue;
     }
     const original: KafkaMessage = { key: letter.key, value: letter.value, headers: letter.headers, offset: letter.source.offset, timestamp: String(Date.parse(letter.at)), attributes: 0 };
+    await map.prepare?.([original]);
     const result = map(letter.source.topic, letter.source.partition, original);
     if (result.deadLetter) {
       process.stdout.write(`${offset}: still fails: ${result.deadLetter.reason}\n`);
@@ -93,6 +96,7 @@ async function main(): Promise<number> {
     process.stdout.write(`${offset}: replayed, ${result.movements.length} movement(s): ${result.movements.map((m) => m.eventId).join(', ') || '(nothing to move)'}\n`);
   }
   await producer.disconnect();
+  redis.disconnect();
   process.stdout.write(`replayed ${chosen.length - stillFailing} of ${chosen.length} dead letter(s), ${published} movement(s) published\n`);
   return stillFailing > 0 ? 1 : 0;
 }

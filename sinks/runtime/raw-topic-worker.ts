@@ -73,6 +73,7 @@ export class RawTopicWorker {
     const movements: StockMovement[] = [];
     const deadLetters: DeadLetter[] = [];
     const done: KafkaMessage[] = [];
+    await this.options.map.prepare?.(batch.messages);
     for (const message of batch.messages) {
       if (!isRunning() || isStale()) break;
       done.push(message);

@@ -11,8 +11,14 @@ export interface MappedRecord {
   outcome: 'mapped' | 'skipped' | 'dead_lettered' | 'tombstone';
 }
 
-/** Maps one raw record of a topic; never throws (failures come back as dead letters). */
-export type RecordMapper = (topic: string, partition: number, message: KafkaMessage) => MappedRecord;
+/**
+ * Maps one raw record of a topic; never throws (failures come back as dead letters). A mapper
+ * that needs outside state (a lookup in Shopify, Redis) has `prepare`, awaited once per batch
+ * before its records are mapped; a retriable failure there fails the batch, which is retried.
+ */
+export type RecordMapper = ((topic: string, partition: number, message: KafkaMessage) => MappedRecord) & {
+  prepare?: (messages: readonly KafkaMessage[]) => Promise<void>;
+};
 
 /** What a source's mapping does with one record: null for a tombstone, else its drafts. */
 export type DraftMapper = (message: KafkaMessage, raw: { topic: string; partition: number; offset: string }, setStage: (stage: DeadLetter['stage']) => void) => MovementDraft[] | null;

@@ -2,3 +2,4 @@ export { RedisWebhookDeduper, type RedisWebhookDeduperOptions, type WebhookDedup
 export { mapShopifyWebhook, type ItemSkuLookup, type ShopifyMappingContext } from './mapper';
 export { shopifyRecordMapper, type ShopifyMapperOptions } from './normalizer';
 export { createShopifyWebhookRouter, type ShopifyWebhookRouterDeps } from './router';
+export { ShopifyInventoryLookups } from './inventory-lookups';

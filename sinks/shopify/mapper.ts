@@ -14,6 +14,8 @@ export interface ShopifyMappingContext {
   shop: string;
   locationMap: ShopifyLocationMap;
   itemSkus: ItemSkuLookup;
+  /** Whether this delivery reports a quantity the hub itself wrote (no echo loop). Default: never. */
+  isEcho?: (webhookId: string) => boolean;
   /** The raw.shopify.webhooks record the payload was read from, when it came through Kafka. */
   raw?: MovementSource['raw'];
 }
@@ -94,11 +96,12 @@ function refundReturns(refund: Refund, ctx: ShopifyMappingContext, entity: strin
 }
 
 /**
- * Shopify's available units at a location, as an absolute count. Deliveries of one change share
+ * Shopify's available units at a location, as an absolute count, unless it is the hub's own
+ * write coming back. Deliveries of one change share
  * the webhook id; two subscriptions give two ids but the same count, which is harmless.
  */
 function inventoryCount(level: InventoryLevel, ctx: ShopifyMappingContext): MovementDraft[] {
-  if (level.available === null) return [];
+  if (level.available === null || ctx.isEcho?.(ctx.webhookId)) return [];
   if (level.available < 0) throw new InvalidInputError(`available ${level.available} is oversold, not a count`, 'available');
   const sku = ctx.itemSkus(level.inventory_item_id);
   if (sku === null) throw new InvalidInputError(`inventory item ${level.inventory_item_id} has no known SKU`, 'inventory_item_id');

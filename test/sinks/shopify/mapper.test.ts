@@ -132,6 +132,12 @@ describe('inventory_levels/update', () => {
     expect(count!.quantity).toBeUndefined();
   });
 
+  it("moves nothing when the delivery is the hub's own write coming back (no echo loop)", () => {
+    const echo = { ...ctx('echo-1'), isEcho: (webhookId: string) => webhookId === 'echo-1' };
+    expect(mapShopifyWebhook('inventory_levels/update', fixture('inventory-levels-update'), echo)).toEqual([]);
+    expect(mapShopifyWebhook('inventory_levels/update', fixture('inventory-levels-update'), { ...echo, webhookId: 'other' })).toHaveLength(1);
+  });
+
   it('throws InvalidInputError for an inventory item the map does not know (dead-lettered, replayable)', () => {
     const level = { ...fixture('inventory-levels-update'), inventory_item_id: 45127829699999 };
     expect(() => mapShopifyWebhook('inventory_levels/update', level, ctx('w1'))).toThrow(

@@ -1,0 +1,51 @@
+import { z } from 'zod';
+import { stackConfigSchema } from '../../../core/config';
+import { hubDbConfigSchema } from '../../config';
+
+const ms = z.coerce.number().int().min(0);
+
+/** The Shopify channel's settings (environment); the shop itself is config/shopify.json. */
+export const shopifyChannelConfigSchema = stackConfigSchema
+  .pick({ KAFKA_BROKERS: true, REDIS_URL: true })
+  .merge(hubDbConfigSchema)
+  .extend({
+    /** Consumer group on stock.levels. Default stockhub-shopify-channel. */
+    SHOPIFY_CHANNEL_GROUP: z.string().min(1).default('stockhub-shopify-channel'),
+    /** Topic of level changes; tests point it at their own. Default stock.levels. */
+    SHOPIFY_LEVELS_TOPIC: z.string().min(1).default('stock.levels'),
+    /** Port of /health and /metrics. Default 8093. */
+    SHOPIFY_CHANNEL_HTTP_PORT: z.coerce.number().int().min(1).max(65535).default(8093),
+    /**
+     * live writes to Shopify; shadow computes and logs what it would write and writes nothing
+     * (phase 1 of docs/rollout.md). Default live.
+     */
+    SHOPIFY_CHANNEL_MODE: z.enum(['live', 'shadow']).default('live'),
+    /** Where a new consumer group starts. Default latest: the nightly batch already aligned Shopify. */
+    SHOPIFY_CHANNEL_START_FROM: z.enum(['earliest', 'latest']).default('latest'),
+    /** Quantities per inventorySetQuantities call, at most Shopify's 250. Default 250. */
+    SHOPIFY_PUSH_BATCH: z.coerce.number().int().min(1).max(250).default(250),
+    /** How long a change may wait for others to share its call, in ms. Default 100. */
+    SHOPIFY_COALESCE_MS: ms.default(100),
+    /** Points left in Shopify's bucket for other apps and the report CLI. Default 100. */
+    SHOPIFY_THROTTLE_RESERVE: z.coerce.number().int().min(0).default(100),
+    /** Consecutive failed calls that open the circuit. Default 3. */
+    SHOPIFY_CIRCUIT_FAILURES: z.coerce.number().int().min(1).default(3),
+    /** First open period of the circuit, doubled while probes fail, in ms. Default 1000. */
+    SHOPIFY_CIRCUIT_OPEN_MS: ms.default(1_000),
+    /** Longest open period, in ms. Default 30000. */
+    SHOPIFY_CIRCUIT_MAX_OPEN_MS: ms.default(30_000),
+    /** First retry delay after a failed call, doubled per attempt, in ms. Default 200. */
+    SHOPIFY_BACKOFF_MS: ms.default(200),
+    /** Longest retry delay, in ms. Default 5000. */
+    SHOPIFY_BACKOFF_MAX_MS: ms.default(5_000),
+    /**
+     * After a lost compare-and-set, how long a level waits before it is written over Shopify's
+     * value, in ms: time for the order that explains the difference to reach the hub. Default 2000.
+     */
+    SHOPIFY_STALE_RETRY_MS: ms.default(2_000),
+    /** How often orders are read back even without an outage (webhooks are lossy), in ms. Default 300000. */
+    SHOPIFY_READBACK_EVERY_MS: ms.default(300_000),
+    /** Read-back starts this long before the outage (or the last read-back), in ms. Default 60000. */
+    SHOPIFY_READBACK_MARGIN_MS: ms.default(60_000),
+  });
+export type ShopifyChannelConfig = z.infer<typeof shopifyChannelConfigSchema>;

@@ -1,0 +1,122 @@
+/**
+ * The Shopify channel: consumes stock.levels, keeps the newest wanted value per level Shopify
+ * sells in shopify_push, and pushes it with the real @shopify/shopify-api client (paced by the
+ * cost bucket, compare-and-set, idempotency keys, a circuit while Shopify is down). After an
+ * outage it pushes only the latest state of what changed, then reads back the orders it missed.
+ */
+import express from 'express';
+import { loadConfig } from '../../../core/config';
+import { createOpsRouter, listen } from '../../../core/http';
+import { commitEndForUncommittedPartitions, connectIdempotentProducer, createKafka } from '../../../core/kafka';
+import { createLogger } from '../../../core/logging';
+import { createMetrics } from '../../../core/metrics';
+import { runService } from '../../../core/process';
+import { createRedis } from '../../../core/redis';
+import { createAdminRequest, createShopify, EchoMarks, loadShopifyConfig } from '../../../core/shopify';
+import { createPool, migrate } from '../../db';
+import { ShopifyCaller } from './caller';
+import { CircuitBreaker } from './circuit';
+import { shopifyChannelConfigSchema } from './config';
+import { ItemMap } from './item-map';
+import { wantedFromLevels } from './levels-consumer';
+import { CIRCUIT_STATE_VALUE, createChannelMetrics } from './metrics';
+import { Pacer } from './pacer';
+import { PushStore } from './push-store';
+import { Pusher } from './pusher';
+import { OrderReadBack } from './readback';
+
+const QUEUE_GAUGE_MS = 2_000;
+
+async function main(): Promise<() => Promise<void>> {
+  const config = loadConfig(shopifyChannelConfigSchema);
+  const shop = loadShopifyConfig();
+  const logger = createLogger('shopify-channel');
+  const metrics = createMetrics('shopify-channel');
+  const channelMetrics = createChannelMetrics(metrics);
+  const shopifyLocationOf = new Map(Object.entries(shop.locations).map(([shopifyId, hubId]) => [hubId, shopifyId]));
+
+  await migrate(config.HUB_PG_URL);
+  const pool = createPool(config.HUB_PG_URL, logger, 4);
+  const redis = createRedis(config.REDIS_URL, logger);
+  const kafka = createKafka({ clientId: 'stockhub-shopify-channel', brokers: config.KAFKA_BROKERS, logger });
+  const producer = await connectIdempotentProducer(kafka);
+
+  const circuit = new CircuitBreaker({ failures: config.SHOPIFY_CIRCUIT_FAILURES, openMs: config.SHOPIFY_CIRCUIT_OPEN_MS, maxOpenMs: config.SHOPIFY_CIRCUIT_MAX_OPEN_MS }, (state) => {
+    channelMetrics.circuit.set(CIRCUIT_STATE_VALUE[state]);
+    logger[state === 'open' ? 'warn' : 'info']({ circuit: state }, `circuit to Shopify ${state}`);
+  });
+  channelMetrics.circuit.set(0);
+  const caller = new ShopifyCaller(createAdminRequest(createShopify(shop, logger), shop), new Pacer(config.SHOPIFY_THROTTLE_RESERVE), circuit, channelMetrics, logger);
+  const store = new PushStore(pool);
+  const pusher = new Pusher(store, new ItemMap(pool, caller), caller, new EchoMarks(redis), shopifyLocationOf, channelMetrics, logger, {
+    mode: config.SHOPIFY_CHANNEL_MODE,
+    batch: config.SHOPIFY_PUSH_BATCH,
+    coalesceMs: config.SHOPIFY_COALESCE_MS,
+    staleRetryMs: config.SHOPIFY_STALE_RETRY_MS,
+    backoffMs: config.SHOPIFY_BACKOFF_MS,
+    backoffMaxMs: config.SHOPIFY_BACKOFF_MAX_MS,
+  });
+  const readBack = new OrderReadBack(pool, caller, producer, shop, channelMetrics, logger);
+  const readBackFrom = (since: number): void => {
+    readBack.run(new Date(since - config.SHOPIFY_READBACK_MARGIN_MS)).catch((error: unknown) => logger.warn({ err: error }, 'order read-back failed; the next one covers it'));
+  };
+  caller.onRecovered = readBackFrom;
+
+  if (config.SHOPIFY_CHANNEL_MODE === 'live') {
+    const released = await store.releaseShadowed();
+    if (released > 0) logger.info({ released }, 'live: levels held back by shadow mode are due');
+  } else {
+    logger.warn('shadow mode: nothing is written to Shopify; see the reconciliation report for what differs');
+  }
+
+  const refreshQueue = async (): Promise<void> => {
+    const { due, oldestSeconds } = await store.depth();
+    channelMetrics.queue.set(due);
+    channelMetrics.queueAge.set(oldestSeconds);
+  };
+  const queueTimer = setInterval(() => refreshQueue().catch(() => undefined), QUEUE_GAUGE_MS);
+  const readBackTimer = setInterval(() => {
+    readBack.watermark().then((since) => readBackFrom((since ?? new Date()).getTime()), () => undefined);
+  }, config.SHOPIFY_READBACK_EVERY_MS);
+
+  if (config.SHOPIFY_CHANNEL_START_FROM === 'latest') await commitEndForUncommittedPartitions(kafka, config.SHOPIFY_CHANNEL_GROUP, [config.SHOPIFY_LEVELS_TOPIC], logger);
+  const consumer = kafka.consumer({ groupId: config.SHOPIFY_CHANNEL_GROUP, sessionTimeout: 10_000, heartbeatInterval: 3_000, maxWaitTimeInMs: 50 });
+  let joined = false;
+  consumer.on(consumer.events.GROUP_JOIN, () => (joined = true));
+  consumer.on(consumer.events.CRASH, () => (joined = false));
+
+  const app = express();
+  app.use(createOpsRouter('shopify-channel', metrics, { kafka: () => joined, postgres: async () => (await pool.query('SELECT 1')).rowCount === 1 }));
+  const server = listen(app, config.SHOPIFY_CHANNEL_HTTP_PORT, logger, '/health, /metrics');
+
+  const shopifyLocations = new Set(shopifyLocationOf.keys());
+  await consumer.connect();
+  await consumer.subscribe({ topic: config.SHOPIFY_LEVELS_TOPIC, fromBeginning: config.SHOPIFY_CHANNEL_START_FROM === 'earliest' });
+  await consumer.run({
+    eachBatch: async ({ batch, resolveOffset, heartbeat }) => {
+      const wanted = wantedFromLevels(batch.messages, shopifyLocations, logger);
+      await store.upsertWanted(wanted);
+      for (const level of wanted) logger.debug({ sku: level.sku, locationId: level.locationId, available: level.available, version: level.version }, 'wanted in Shopify');
+      resolveOffset(batch.messages[batch.messages.length - 1]!.offset);
+      await heartbeat();
+      if (wanted.length > 0) pusher.notify();
+    },
+  });
+  pusher.start();
+  const since = await readBack.watermark();
+  if (since !== null) readBackFrom(since.getTime());
+  logger.info({ mode: config.SHOPIFY_CHANNEL_MODE, shop: shop.shop, adminUrl: shop.adminUrl ?? `https://${shop.shop}`, locations: shopifyLocations.size }, 'Shopify channel started');
+
+  return async () => {
+    clearInterval(queueTimer);
+    clearInterval(readBackTimer);
+    server.close();
+    await consumer.disconnect();
+    await pusher.stop();
+    await producer.disconnect();
+    redis.disconnect();
+    await pool.end();
+  };
+}
+
+runService('shopify-channel', createLogger('shopify-channel'), main);

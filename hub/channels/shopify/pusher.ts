@@ -1,0 +1,216 @@
+import { createHash } from 'node:crypto';
+import { StockHubError } from '../../../core/errors';
+import type { Logger } from '../../../core/logging';
+import { documents, inventoryItemGid, locationGid, type EchoMarks } from '../../../core/shopify';
+import { CircuitOpenError, type ShopifyCaller } from './caller';
+import type { ItemMap } from './item-map';
+import type { ChannelMetrics } from './metrics';
+import type { DueRow, PushStore } from './push-store';
+
+export interface PusherOptions {
+  mode: 'live' | 'shadow';
+  /** Quantities per call (<= 250). */
+  batch: number;
+  /** Wait after a change before a push, so that changes close together share a call, in ms. */
+  coalesceMs: number;
+  /** Wait before writing over Shopify's value after a lost compare-and-set, in ms. */
+  staleRetryMs: number;
+  /** First and longest retry delay after a failed cycle, in ms. */
+  backoffMs: number;
+  backoffMaxMs: number;
+}
+
+interface SetResult {
+  inventorySetQuantities: {
+    inventoryAdjustmentGroup: { id: string } | null;
+    userErrors: Array<{ code: string | null; field: string[] | null; message: string }>;
+  };
+}
+
+/** Shopify refused a call as a whole (not one quantity of it): a bug or a config error here. */
+export class ShopifyRejectedError extends StockHubError {}
+
+/** A quantity Shopify will never accept as it is: set aside until its level changes. */
+const PERMANENT = new Set(['INVALID_INVENTORY_ITEM', 'INVALID_LOCATION', 'ITEM_NOT_STOCKED_AT_LOCATION', 'NON_MUTABLE_INVENTORY_ITEM', 'INVALID_QUANTITY_TOO_HIGH', 'INVALID_QUANTITY_TOO_LOW', 'INVALID_QUANTITY_NEGATIVE']);
+const STALE = new Set(['CHANGE_FROM_QUANTITY_STALE', 'COMPARE_QUANTITY_STALE']);
+/** Cost of one inventorySetQuantities call in points (a mutation costs 10 whatever its size). */
+const SET_COST = 10;
+const IDLE_POLL_MS = 1_000;
+
+const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
+
+/**
+ * Pushes the due rows of shopify_push to Shopify, oldest first, up to 250 quantities a call:
+ * each with the last value the channel set there as compare-and-set base and a content-derived
+ * idempotency key, after marking it as the hub's own (no echo). A row whose compare-and-set is
+ * lost takes Shopify's current value as its new base and waits a little for the order that
+ * explains the difference; rows Shopify refuses for good are set aside with their reason.
+ */
+export class Pusher {
+  private stopped = false;
+  private wake: (() => void) | null = null;
+  private loop: Promise<void> | null = null;
+
+  constructor(
+    private readonly store: PushStore,
+    private readonly items: ItemMap,
+    private readonly caller: ShopifyCaller,
+    private readonly echo: EchoMarks,
+    /** Hub location -> Shopify location id (decimal). */
+    private readonly shopifyLocationOf: ReadonlyMap<string, string>,
+    private readonly metrics: ChannelMetrics,
+    private readonly logger: Logger,
+    private readonly options: PusherOptions,
+  ) {}
+
+  start(): void {
+    this.loop ??= this.run();
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+    this.wake?.();
+    await this.loop;
+  }
+
+  /** New wanted values were stored. */
+  notify(): void {
+    this.wake?.();
+  }
+
+  private async run(): Promise<void> {
+    let failures = 0;
+    while (!this.stopped) {
+      try {
+        const handled = await this.cycle();
+        failures = 0;
+        if (handled === 0) await this.idle();
+      } catch (error) {
+        if (error instanceof CircuitOpenError) {
+          await sleep(Math.max(50, error.waitMs));
+          continue;
+        }
+        failures += 1;
+        const delay = Math.min(this.options.backoffMaxMs, this.options.backoffMs * 2 ** (failures - 1));
+        this.logger.warn({ err: error, retryInMs: delay, failures }, 'Shopify push failed; retrying');
+        await sleep(delay);
+      }
+    }
+  }
+
+  private async idle(): Promise<void> {
+    const woken = await new Promise<boolean>((resolve) => {
+      const timer = setTimeout(() => resolve(false), IDLE_POLL_MS);
+      this.wake = () => {
+        clearTimeout(timer);
+        resolve(true);
+      };
+    });
+    this.wake = null;
+    if (woken && this.options.coalesceMs > 0) await sleep(this.options.coalesceMs);
+  }
+
+  /** One call's worth of due rows; returns how many rows it handled. */
+  private async cycle(): Promise<number> {
+    const rows = await this.store.due(this.options.batch);
+    if (rows.length === 0) return 0;
+    const unknown = rows.filter((r) => r.inventoryItemId === null);
+    if (unknown.length > 0) {
+      const ids = await this.items.resolve(unknown.map((r) => r.sku));
+      for (const row of unknown) row.inventoryItemId = ids.get(row.sku) ?? null;
+    }
+    const unsold = rows.filter((r) => r.inventoryItemId === null || !this.shopifyLocationOf.has(r.locationId));
+    if (unsold.length > 0) {
+      await this.store.markFailed(unsold, 'not sold in Shopify (no inventory item for the SKU, or no Shopify location)', true);
+      for (const row of unsold) this.logger.debug({ sku: row.sku, locationId: row.locationId }, 'not in Shopify; not pushed');
+    }
+    const ready = rows.filter((r) => !unsold.includes(r));
+    if (this.options.mode === 'shadow') await this.shadow(ready);
+    else if (ready.length > 0) await this.push(ready);
+    return rows.length;
+  }
+
+  private async shadow(rows: DueRow[]): Promise<void> {
+    for (const row of rows) {
+      this.logger.info({ sku: row.sku, locationId: row.locationId, wouldSet: row.wanted, shopifyBase: row.pushed, version: row.wantedVersion }, 'shadow: would set in Shopify');
+    }
+    this.metrics.shadow.inc(rows.length);
+    await this.store.markShadowed(rows);
+  }
+
+  private writesOf(rows: DueRow[]): Array<{ inventoryItemId: string; locationId: string; quantity: number }> {
+    return rows.map((r) => ({ inventoryItemId: r.inventoryItemId!, locationId: this.shopifyLocationOf.get(r.locationId)!, quantity: r.wanted }));
+  }
+
+  private async push(rows: DueRow[]): Promise<void> {
+    const writes = this.writesOf(rows);
+    const input = {
+      name: 'available',
+      reason: 'correction',
+      quantities: writes.map((w, i) => ({ inventoryItemId: inventoryItemGid(w.inventoryItemId), locationId: locationGid(w.locationId), quantity: w.quantity, changeFromQuantity: rows[i]!.pushed })),
+    };
+    // Same content, same key: a retry after a lost answer cannot apply the batch twice.
+    const idempotencyKey = createHash('sha256').update(JSON.stringify(input)).digest('hex').slice(0, 48);
+    await this.echo.mark(writes);
+    // When the answer is lost, whether Shopify applied the call is unknown: the marks stay, and
+    // the retry carries the same key, so Shopify answers it without applying it twice.
+    const result = await this.caller.call<SetResult>('inventorySetQuantities', documents.SET_QUANTITIES, { input, idempotencyKey }, SET_COST);
+    const { userErrors } = result.data.inventorySetQuantities;
+    if (userErrors.length === 0) {
+      await this.store.markPushed(rows);
+      const now = Date.now();
+      for (const row of rows) {
+        this.metrics.latency.observe({ channel: 'shopify' }, (now - row.wantedAt.getTime()) / 1000);
+        this.logger.debug({ sku: row.sku, locationId: row.locationId, quantity: row.wanted, version: row.wantedVersion }, 'set in Shopify');
+      }
+      this.metrics.quantitiesPushed.inc(rows.length);
+      this.logger.info({ quantities: rows.length, idempotencyKey }, 'pushed to Shopify');
+      return;
+    }
+    // inventorySetQuantities is atomic: nothing of this call was applied.
+    await this.echo.unmark(writes);
+    await this.settleUserErrors(rows, userErrors);
+  }
+
+  private async settleUserErrors(rows: DueRow[], userErrors: SetResult['inventorySetQuantities']['userErrors']): Promise<void> {
+    const stale: DueRow[] = [];
+    const refused = new Map<string, DueRow[]>();
+    for (const error of userErrors) {
+      const index = error.field?.[0] === 'input' && error.field[1] === 'quantities' ? Number(error.field[2]) : NaN;
+      const row = rows[index];
+      if (row === undefined) throw new ShopifyRejectedError(`Shopify refused the push: ${error.code ?? ''} ${error.message}`);
+      if (STALE.has(error.code ?? '')) stale.push(row);
+      else if (PERMANENT.has(error.code ?? '')) refused.set(error.code!, [...(refused.get(error.code!) ?? []), row]);
+      else throw new ShopifyRejectedError(`Shopify refused ${row.sku}@${row.locationId}: ${error.code ?? ''} ${error.message}`, { retriable: true });
+    }
+    for (const [code, refusedRows] of refused) {
+      this.metrics.rejected.inc({ code }, refusedRows.length);
+      await this.store.markFailed(refusedRows, `Shopify: ${code}`, true);
+      for (const row of refusedRows) this.logger.warn({ sku: row.sku, locationId: row.locationId, code }, 'Shopify refused the quantity; set aside until the level changes');
+    }
+    if (stale.length > 0) {
+      this.metrics.conflicts.inc(stale.length);
+      const actual = await this.readActual(stale);
+      await this.store.markConflict(stale.map((r) => ({ sku: r.sku, locationId: r.locationId, actual: actual.get(`${r.inventoryItemId}@${this.shopifyLocationOf.get(r.locationId)}`) ?? null })), this.options.staleRetryMs);
+      for (const row of stale) this.logger.info({ sku: row.sku, locationId: row.locationId, expected: row.pushed }, 'Shopify changed since the last push; re-based, waiting for the hub to hear why');
+    }
+  }
+
+  /** Shopify's current available per item@location (decimal ids). */
+  private async readActual(rows: DueRow[]): Promise<Map<string, number>> {
+    type Levels = { nodes: Array<{ legacyResourceId: string; inventoryLevels: { nodes: Array<{ location: { legacyResourceId: string }; quantities: Array<{ name: string; quantity: number }> }> } } | null> };
+    const ids = [...new Set(rows.map((r) => r.inventoryItemId!))];
+    const actual = new Map<string, number>();
+    for (let i = 0; i < ids.length; i += documents.ITEM_LEVELS_MAX) {
+      const chunk = ids.slice(i, i + documents.ITEM_LEVELS_MAX);
+      const result = await this.caller.call<Levels>('inventoryItemLevels', documents.ITEM_LEVELS, { ids: chunk.map(inventoryItemGid) }, chunk.length * 80);
+      for (const item of result.data.nodes) {
+        for (const level of item?.inventoryLevels.nodes ?? []) {
+          const available = level.quantities.find((q) => q.name === 'available');
+          if (item && available) actual.set(`${item.legacyResourceId}@${level.location.legacyResourceId}`, available.quantity);
+        }
+      }
+    }
+    return actual;
+  }
+}
