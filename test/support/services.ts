@@ -1,6 +1,9 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createWriteStream, mkdirSync } from 'node:fs';
 import { resolve } from 'node:path';
+import type { Kafka } from 'kafkajs';
+import type { Pool } from 'pg';
+import { TOPICS } from '../../core/topics';
 
 const ROOT = resolve(__dirname, '../..');
 const LOGS = resolve(ROOT, '.stack/logs');
@@ -65,11 +68,29 @@ export async function startService(name: string, entry: string, port: number, en
  * The sink service in consumer groups of the test's own (`it-<name>-…-<run>`), starting from the
  * topics' current end, so that it sees only what the test writes.
  */
-export function startSinks(name: string, port: number, run: string): Promise<Service> {
+export function startSinks(name: string, port: number, run: string, env: Record<string, string> = {}): Promise<Service> {
   return startService(`sinks-${name}`, 'sinks/main.ts', port, {
     SINK_HTTP_PORT: String(port),
     SINK_DEBEZIUM_GROUP: `it-${name}-debezium-${run}`,
     SINK_SHOPIFY_GROUP: `it-${name}-shopify-${run}`,
     SINK_START_FROM: 'latest',
+    ...env,
   });
+}
+
+/**
+ * A reconciler on the real stock.movements in a group of the test's own, starting at the topic's
+ * current end: its offsets live in PostgreSQL, so they are stored there before it starts.
+ */
+export async function startReconcilerAtEnd(name: string, port: number, run: string, pool: Pool, kafka: Kafka): Promise<Service> {
+  const groupId = `it-${name}-reconciler-${run}`;
+  const admin = kafka.admin();
+  await admin.connect();
+  const ends = await admin.fetchTopicOffsets(TOPICS.movements);
+  await admin.disconnect();
+  await pool.query(
+    `INSERT INTO consumer_offsets (group_id, topic, partition, next_offset) SELECT $1, $2, * FROM unnest($3::int[], $4::bigint[])`,
+    [groupId, TOPICS.movements, ends.map((e) => e.partition), ends.map((e) => e.high)],
+  );
+  return startService(`reconciler-${name}`, 'hub/reconciler/main.ts', port, { RECONCILER_HTTP_PORT: String(port), RECONCILER_GROUP: groupId });
 }
