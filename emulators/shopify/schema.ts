@@ -50,6 +50,17 @@ const VALIDATION_CODES: Array<[RegExp, string]> = [
 
 export function toShopifyError(error: GraphQLError, fallbackCode: string): ShopifyGraphqlError {
   const code = (error.extensions?.code as string | undefined) ?? VALIDATION_CODES.find(([pattern]) => pattern.test(error.message))?.[1] ?? fallbackCode;
+  // Shopify (graphql-ruby) words its most common refusal differently and names the field.
+  const undefinedField = code === 'undefinedField' ? /^Cannot query field "(.+?)" on type "(.+?)"/.exec(error.message) : null;
+  if (undefinedField) {
+    const [, fieldName, typeName] = undefinedField;
+    return {
+      message: `Field '${fieldName}' doesn't exist on type '${typeName}'`,
+      ...(error.locations && { locations: error.locations.map(({ line, column }) => ({ line, column })) }),
+      path: [],
+      extensions: { code, typeName: typeName!, fieldName: fieldName! },
+    };
+  }
   return {
     message: error.message,
     ...(error.locations && { locations: error.locations.map(({ line, column }) => ({ line, column })) }),

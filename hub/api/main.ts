@@ -9,6 +9,7 @@ import { createRedis } from '../../core/redis';
 import { apiConfigSchema } from '../config';
 import { createPool, migrate } from '../db';
 import { LevelCache, LevelPublisher, refillCache } from '../levels';
+import { createOpsDashboard } from '../ops/dashboard';
 import { createApiApp } from './app';
 import { loadApiTokens } from '../auth';
 import { Reservations } from './reservations';
@@ -38,6 +39,7 @@ async function main(): Promise<() => Promise<void>> {
     metrics,
     health: { postgres: async () => (await pool.query('SELECT 1')).rowCount === 1 },
   });
+  app.use(createOpsDashboard({ pool, kafka, metrics, logger, tokens }).router);
   const server = listen(app, config.API_HTTP_PORT, logger, '/v1/stock, /v1/reservations, /health, /metrics');
 
   const sweep = setInterval(() => {

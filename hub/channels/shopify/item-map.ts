@@ -1,5 +1,6 @@
 import type { Pool } from 'pg';
 import { documents, legacyIdOf } from '../../../core/shopify';
+import { inTransaction } from '../../db';
 import type { ShopifyCaller } from './caller';
 
 /** Shopify search syntax for one SKU: bare when safe, quoted otherwise. */
@@ -38,10 +39,15 @@ export class ItemMap {
       );
       const learned = result.data.inventoryItems.nodes.filter((n): n is { legacyResourceId: string; sku: string } => n.sku !== null && chunk.includes(n.sku));
       if (learned.length > 0) {
-        await this.pool.query(
-          'INSERT INTO shopify_items (sku, inventory_item_id) SELECT * FROM unnest($1::text[], $2::bigint[]) ON CONFLICT (sku) DO UPDATE SET inventory_item_id = EXCLUDED.inventory_item_id',
-          [learned.map((n) => n.sku), learned.map((n) => legacyIdOf(n.legacyResourceId))],
-        );
+        // Shopify is the authority: an item whose SKU was changed no longer stands for the old one.
+        const [skus, ids] = [learned.map((n) => n.sku), learned.map((n) => legacyIdOf(n.legacyResourceId))];
+        await inTransaction(this.pool, async (db) => {
+          await db.query('DELETE FROM shopify_items WHERE inventory_item_id = ANY($2::bigint[]) AND NOT sku = ANY($1::text[])', [skus, ids]);
+          await db.query(
+            'INSERT INTO shopify_items (sku, inventory_item_id) SELECT * FROM unnest($1::text[], $2::bigint[]) ON CONFLICT (sku) DO UPDATE SET inventory_item_id = EXCLUDED.inventory_item_id',
+            [skus, ids],
+          );
+        });
       }
       for (const node of learned) found.set(node.sku, legacyIdOf(node.legacyResourceId));
       for (const sku of chunk) if (!found.has(sku)) this.missing.set(sku, now + MISSING_TTL_MS);
