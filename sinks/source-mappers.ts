@@ -23,7 +23,8 @@ export function createSourceMappers(logger: Logger, redis: Redis): SourceMappers
   const routes = loadMappings();
   const shopifyConfig = loadShopifyConfig();
   const debezium = debeziumRecordMapper(routes, 'sink-debezium', logger);
-  const lookups = new ShopifyInventoryLookups(createAdminRequest(createShopify(shopifyConfig, logger), shopifyConfig), new EchoMarks(redis), logger);
+  const counted = new Set(Object.entries(shopifyConfig.locations).filter(([, hub]) => shopifyConfig.countLocations.includes(hub)).map(([shopifyId]) => shopifyId));
+  const lookups = new ShopifyInventoryLookups(createAdminRequest(createShopify(shopifyConfig, logger), shopifyConfig), new EchoMarks(redis), logger, counted);
   const shopify = shopifyRecordMapper(
     { locationMap: shopifyConfig, itemSkus: lookups.itemSkus, isEcho: lookups.isEcho, prepare: (messages) => lookups.prepare(messages) },
     'sink-shopify',

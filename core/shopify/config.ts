@@ -36,12 +36,19 @@ export const shopifyConfigSchema = z
     webLocationId: hubLocationId.default('WEB'),
     /** Shopify location id (decimal, as Shopify sends it) -> hub location id. Default none. */
     locations: z.record(z.string().regex(/^\d+$/, 'a Shopify location id is decimal digits'), hubLocationId).default({}),
+    /**
+     * Hub locations where a quantity edited in Shopify (inventory_levels/update) is a stock count
+     * the hub takes. Default none: the hub is the master everywhere, and Shopify also sends that
+     * webhook for every order, where a count would overwrite receipts the hub has and Shopify not
+     * yet; an edit made in Shopify then shows as drift in the reconciliation report.
+     */
+    countLocations: z.array(hubLocationId).default([]),
   })
   .strict();
 export type ShopifyConfig = z.infer<typeof shopifyConfigSchema>;
 
 /** Where Shopify's locations are in the hub: what the webhook mapping needs of the config. */
-export type ShopifyLocationMap = Pick<ShopifyConfig, 'locations' | 'webLocationId'>;
+export type ShopifyLocationMap = Pick<ShopifyConfig, 'locations' | 'webLocationId' | 'countLocations'>;
 
 const ENV_OVERRIDES = {
   SHOPIFY_SHOP: 'shop',

@@ -41,6 +41,8 @@ export class ShopifyInventoryLookups {
     private readonly admin: AdminRequest,
     private readonly echo: EchoMarks,
     private readonly logger: Logger,
+    /** Shopify locations (decimal ids) whose updates can become counts; the others need no lookup. */
+    private readonly counted: ReadonlySet<string>,
   ) {}
 
   readonly itemSkus: ItemSkuLookup = (inventoryItemId) => this.skus.get(inventoryItemId) ?? null;
@@ -48,7 +50,7 @@ export class ShopifyInventoryLookups {
   readonly isEcho = (webhookId: string): boolean => this.echoes.get(webhookId) === true;
 
   async prepare(messages: readonly KafkaMessage[]): Promise<void> {
-    const updates = messages.map(levelUpdateOf).filter((u): u is LevelUpdate => u !== null);
+    const updates = messages.map(levelUpdateOf).filter((u): u is LevelUpdate => u !== null && this.counted.has(u.locationId));
     if (updates.length === 0) return;
     for (const update of updates) {
       if (this.echoes.has(update.webhookId)) continue;

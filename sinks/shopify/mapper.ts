@@ -96,12 +96,14 @@ function refundReturns(refund: Refund, ctx: ShopifyMappingContext, entity: strin
 }
 
 /**
- * Shopify's available units at a location, as an absolute count, unless it is the hub's own
- * write coming back. Deliveries of one change share
+ * Shopify's available units at a location, as an absolute count, where the config says
+ * Shopify's edits count (countLocations), and unless it is the hub's own write coming back. Deliveries of one change share
  * the webhook id; two subscriptions give two ids but the same count, which is harmless.
  */
 function inventoryCount(level: InventoryLevel, ctx: ShopifyMappingContext): MovementDraft[] {
   if (level.available === null || ctx.isEcho?.(ctx.webhookId)) return [];
+  const locationId = hubLocation(level.location_id, ctx.locationMap, 'location_id');
+  if (!ctx.locationMap.countLocations.includes(locationId)) return [];
   if (level.available < 0) throw new InvalidInputError(`available ${level.available} is oversold, not a count`, 'available');
   const sku = ctx.itemSkus(level.inventory_item_id);
   if (sku === null) throw new InvalidInputError(`inventory item ${level.inventory_item_id} has no known SKU`, 'inventory_item_id');
@@ -110,7 +112,7 @@ function inventoryCount(level: InventoryLevel, ctx: ShopifyMappingContext): Move
       eventId: deterministicEventId('shopify', ctx.shop, 'inventory-level', ctx.webhookId),
       type: 'COUNT',
       sku,
-      locationId: hubLocation(level.location_id, ctx.locationMap, 'location_id'),
+      locationId,
       countedQuantity: level.available,
       occurredAt: level.updated_at,
       source: source(ctx, 'inventory_levels/update', null, null),

@@ -6,9 +6,13 @@
  * and a Shopify order sells once in the hub.
  */
 import { randomUUID } from 'node:crypto';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import mysql from 'mysql2/promise';
 import { Client, type Pool } from 'pg';
 import { type StockMovement } from '../../../core/model';
+import { loadShopifyConfig } from '../../../core/shopify';
 import { TOPICS } from '../../../core/topics';
 import { hubPool } from '../../support/hub-db';
 import { stack, testKafka, TopicWatcher } from '../../support/kafka';
@@ -61,7 +65,12 @@ describe('Shopify channel, end to end', () => {
     pool = await hubPool();
     watcher = new TopicWatcher('shopify-e2e', [TOPICS.movements]);
     await watcher.start();
-    const adminUrl = { SHOPIFY_ADMIN_URL: `http://127.0.0.1:${PORTS.emulator}` };
+    // Shopify's own edits count at every location here, so that the echo of each push really
+    // has to be recognised as the hub's own (the default counts them nowhere).
+    const shop = loadShopifyConfig();
+    const configFile = join(mkdtempSync(join(tmpdir(), 'shopify-e2e-')), 'shopify.json');
+    writeFileSync(configFile, JSON.stringify({ ...shop, countLocations: Object.values(shop.locations) }));
+    const adminUrl = { SHOPIFY_ADMIN_URL: `http://127.0.0.1:${PORTS.emulator}`, SHOPIFY_CONFIG_FILE: configFile };
     emulator = await ShopifyEmulator.start('e2e', PORTS.emulator, `http://127.0.0.1:${PORTS.sinks}/webhooks/shopify`);
     await emulator.addItems(Object.values(SKU).map((sku) => ({ sku, levels: { '74128450876': 50 } })));
     services.push(await startSinks('shopify', PORTS.sinks, run, adminUrl));
@@ -119,6 +128,10 @@ describe('Shopify channel, end to end', () => {
     await sleep(3_000);
     const fromShopify = watcher.all().filter((r) => r.topic === TOPICS.movements && Object.values(SKU).includes((r.value as StockMovement).sku) && (r.value as StockMovement).source.system === 'SHOPIFY');
     expect(fromShopify).toEqual([]);
+    // ...and they did arrive: the sink read them and made nothing of them.
+    const metrics = await (await fetch(`http://127.0.0.1:${PORTS.sinks}/metrics`)).text();
+    const skipped = /stockhub_records_consumed_total\{[^}]*topic="raw\.shopify\.webhooks"[^}]*outcome="skipped"[^}]*\} (\d+)/.exec(metrics);
+    expect(Number(skipped?.[1] ?? 0)).toBeGreaterThanOrEqual(3);
   });
 
   it('a Shopify order sells once in the hub, and Shopify keeps showing the hub’s number', async () => {

@@ -14,7 +14,7 @@ import { record } from '../shopify/records';
 const logger = createLogger('test', 'silent');
 const body = (name: string) => readFileSync(join(__dirname, '../shopify/fixtures', `${name}.json`));
 const options: ShopifyMapperOptions = {
-  locationMap: { webLocationId: 'WEB', locations: { '74128450876': 'WEB', '74128483644': 'DC01' } },
+  locationMap: { webLocationId: 'WEB', locations: { '74128450876': 'WEB', '74128483644': 'DC01' }, countLocations: ['WEB'] },
   itemSkus: (id) => (id === '45127829618843' ? '10004711' : null),
 };
 

@@ -17,7 +17,7 @@ function lookups(admin: AdminRequest, echoed: Set<string>) {
       return echoed.delete(key);
     },
   } as unknown as EchoMarks;
-  return { subject: new ShopifyInventoryLookups(admin, echo, logger), taken };
+  return { subject: new ShopifyInventoryLookups(admin, echo, logger, new Set(['74128450876'])), taken };
 }
 
 describe('ShopifyInventoryLookups', () => {
@@ -36,6 +36,15 @@ describe('ShopifyInventoryLookups', () => {
     expect(subject.itemSkus('222')).toBeNull();
     expect([subject.isEcho('w1'), subject.isEcho('w3')]).toEqual([false, true]);
     expect(taken).toEqual(['111:74128450876:5', '222:74128450876:6', '333:74128450876:4', '111:74128450876:7']);
+  });
+
+  it('looks nothing up for a location where Shopify’s edits do not count', async () => {
+    const admin = (async () => {
+      throw new Error('must not be called');
+    }) as unknown as AdminRequest;
+    const subject = new ShopifyInventoryLookups(admin, { take: async () => false } as unknown as EchoMarks, logger, new Set(['1']));
+    await subject.prepare([levelUpdate('w1', 111, 5)]);
+    expect(subject.itemSkus('111')).toBeNull();
   });
 
   it('leaves the SKU unknown when Shopify does not answer (the record is dead-lettered, not lost)', async () => {

@@ -11,7 +11,7 @@ const items = new Map([['45127829618843', '10004711']]);
 const ctx = (webhookId: string): ShopifyMappingContext => ({
   webhookId,
   shop: SHOP,
-  locationMap: { webLocationId: 'WEB', locations: { '74128450876': 'WEB', '74128483644': 'DC01' } },
+  locationMap: { webLocationId: 'WEB', locations: { '74128450876': 'WEB', '74128483644': 'DC01' }, countLocations: ['WEB'] },
   itemSkus: (id) => items.get(id) ?? null,
   raw: { topic: 'raw.shopify.webhooks', partition: 2, offset: '118' },
 });
@@ -130,6 +130,11 @@ describe('inventory_levels/update', () => {
       source: { ref: { document: null, line: null, entity: 'inventory_levels/update' }, position: '9f1b2c3d-4e5f-4a6b-8c7d-0e1f2a3b4c5d' },
     });
     expect(count!.quantity).toBeUndefined();
+  });
+
+  it('moves nothing where Shopify’s edits do not count (the hub is the master there)', () => {
+    const notCounted = { ...ctx('w1'), locationMap: { ...ctx('w1').locationMap, countLocations: [] } };
+    expect(mapShopifyWebhook('inventory_levels/update', fixture('inventory-levels-update'), notCounted)).toEqual([]);
   });
 
   it("moves nothing when the delivery is the hub's own write coming back (no echo loop)", () => {
