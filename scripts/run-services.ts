@@ -1,7 +1,9 @@
 /**
  * Runs the project's services side by side as child processes (node with the tsx loader), each
- * logging JSON to .stack/logs/<name>.log, waits until each /health answers, prints where they
- * listen, and stops them all on Ctrl-C (SIGINT) or SIGTERM. Used by `npm start`.
+ * logging JSON to .stack/logs/<name>.log: the Shopify emulator, the sinks, the hub, its channels,
+ * three store agents, and the simulated trading day that drives them. Waits until each /health
+ * answers, prints where they listen and where the dashboard is, and stops them all on Ctrl-C
+ * (SIGINT) or SIGTERM. Used by `npm start`.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createWriteStream, mkdirSync } from 'node:fs';
@@ -15,23 +17,47 @@ interface ServiceSpec {
   entry: string;
   port: number;
   describe: string;
+  env?: Record<string, string>;
+  /** Its plain progress lines (not its JSON log) also go to the terminal. */
+  echo?: boolean;
 }
 
+const port = (name: string, fallback: number): number => Number(process.env[name] ?? fallback);
+const AGENT_STORES = ['S001', 'S002', 'S003'];
+
+/** Started in this order (each healthy before the next group starts, see GROUPS). */
 const SERVICES: ServiceSpec[] = [
-  { name: 'sinks', entry: 'sinks/main.ts', port: Number(process.env.SINK_HTTP_PORT ?? 8090), describe: 'PDV ingest POST /v1/stores/{storeId}/movements, Shopify POST /webhooks/shopify' },
-  { name: 'reconciler', entry: 'hub/reconciler/main.ts', port: Number(process.env.RECONCILER_HTTP_PORT ?? 8091), describe: 'stock.movements -> ledger + levels -> stock.levels' },
-  { name: 'erp-writeback', entry: 'hub/channels/erp-writeback/main.ts', port: Number(process.env.WRITEBACK_HTTP_PORT ?? 8092), describe: 'other systems\' movements -> ERP interface table ERPADM.HUBIMP' },
-  { name: 'api', entry: 'hub/api/main.ts', port: Number(process.env.API_HTTP_PORT ?? 8080), describe: 'GET /v1/stock/{sku}, POST /v1/stock/query, /v1/reservations (tokens: config/api-tokens.json)' },
+  { name: 'shopify-emulator', entry: 'emulators/shopify/main.ts', port: port('SHOPIFY_EMULATOR_PORT', 8095), describe: 'Shopify Admin API emulator (seeded as last night\'s batch left Shopify), control /_emulator' },
+  { name: 'sinks', entry: 'sinks/main.ts', port: port('SINK_HTTP_PORT', 8090), describe: 'PDV ingest POST /v1/stores/{storeId}/movements, Shopify POST /webhooks/shopify' },
+  { name: 'reconciler', entry: 'hub/reconciler/main.ts', port: port('RECONCILER_HTTP_PORT', 8091), describe: 'stock.movements -> ledger + levels -> stock.levels' },
+  { name: 'erp-writeback', entry: 'hub/channels/erp-writeback/main.ts', port: port('WRITEBACK_HTTP_PORT', 8092), describe: "other systems' movements -> ERP interface table ERPADM.HUBIMP" },
+  { name: 'shopify-channel', entry: 'hub/channels/shopify/main.ts', port: port('SHOPIFY_CHANNEL_HTTP_PORT', 8093), describe: 'stock.levels -> Shopify inventorySetQuantities (SHOPIFY_CHANNEL_MODE=shadow writes nothing)' },
+  { name: 'api', entry: 'hub/api/main.ts', port: port('API_HTTP_PORT', 8080), describe: 'GET /v1/stock/{sku}, POST /v1/stock/query, /v1/reservations, store feeds, ops dashboard /dashboard' },
+  ...AGENT_STORES.map((store, i) => ({
+    name: `agent-${store}`,
+    entry: 'connectors/store-agent/main.ts',
+    port: 8101 + i,
+    describe: `store agent of ${store}: GET /stock/{sku}, POST /sales (the tills' local API)`,
+    env: { AGENT_STORE_ID: store, AGENT_API_TOKEN: `dev-token-api-${store}`, AGENT_PDV_TOKEN: `dev-token-${store}`, AGENT_HTTP_PORT: String(8101 + i) },
+  })),
+  { name: 'simulator', entry: 'scripts/simulate/main.ts', port: port('SIM_HTTP_PORT', 8099), describe: 'the simulated trading day (SIM_MULTIPLIER x normal volume, SIM_SPEED x real time)', echo: true },
 ];
+/** The store agents need the API, the simulator everything: groups start one after the other. */
+const GROUPS = [SERVICES.filter((s) => !s.name.startsWith('agent-') && s.name !== 'simulator'), SERVICES.filter((s) => s.name.startsWith('agent-')), SERVICES.filter((s) => s.name === 'simulator')];
 
 const children = new Map<string, ChildProcess>();
 let stopping = false;
 
 function startOne(spec: ServiceSpec): void {
   const log = createWriteStream(resolve(LOGS, `${spec.name}.log`), { flags: 'a' });
-  const child = spawn(process.execPath, ['--import', 'tsx', spec.entry], { cwd: ROOT, env: process.env, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, ['--import', 'tsx', spec.entry], { cwd: ROOT, env: { ...process.env, ...spec.env }, stdio: ['ignore', 'pipe', 'pipe'] });
   child.stdout!.pipe(log);
   child.stderr!.pipe(log);
+  if (spec.echo) {
+    child.stdout!.on('data', (chunk: Buffer) => {
+      for (const line of chunk.toString('utf8').split('\n')) if (line.startsWith('[')) process.stdout.write(`${line}\n`);
+    });
+  }
   child.on('exit', (code, signal) => {
     children.delete(spec.name);
     if (!stopping) {
@@ -73,13 +99,25 @@ async function main(): Promise<void> {
   mkdirSync(LOGS, { recursive: true });
   process.on('SIGINT', () => void stopAll(0));
   process.on('SIGTERM', () => void stopAll(0));
-  for (const spec of SERVICES) startOne(spec);
-  for (const spec of SERVICES) await waitHealthy(spec, 180_000);
+  for (const group of GROUPS) {
+    for (const spec of group) startOne(spec);
+    for (const spec of group) await waitHealthy(spec, 180_000);
+  }
   process.stdout.write('\nstockhub is running:\n');
   for (const spec of SERVICES) {
-    process.stdout.write(`  ${spec.name.padEnd(13)} http://127.0.0.1:${spec.port}  ${spec.describe}\n${' '.repeat(15)} health /health, metrics /metrics, log .stack/logs/${spec.name}.log\n`);
+    process.stdout.write(`  ${spec.name.padEnd(16)} http://127.0.0.1:${spec.port}  ${spec.describe}\n${' '.repeat(18)} health /health, metrics /metrics, log .stack/logs/${spec.name}.log\n`);
   }
-  process.stdout.write('  dead letters bin/stockhub-dlq list\nCtrl-C stops the services; scripts/stack down stops the stack.\n');
+  process.stdout.write(
+    [
+      '',
+      '  dashboard     http://127.0.0.1:8080/dashboard/#token=dev-token-api-ops  (flow, lag, DLQ, Shopify, stores, SKU trail)',
+      '  report        bin/stockhub-reconcile --changed-since 15m  (hub vs ERP, WMS, Shopify, store agents)',
+      '  dead letters  bin/stockhub-dlq list',
+      '  simulated day progress: .stack/logs/simulator.log (every 10 s)',
+      'Ctrl-C stops the services; scripts/stack down stops the stack.',
+      '',
+    ].join('\n'),
+  );
 }
 
 main().catch((error: unknown) => {
