@@ -31,6 +31,11 @@ const configSchema = stackConfigSchema
      * already has (the nightly batch brought it).
      */
     WRITEBACK_START_FROM: z.enum(['earliest', 'latest']).default('latest'),
+    /**
+     * live inserts interface rows; shadow logs the rows it would insert and writes nothing
+     * (phase 1 of docs/rollout.md, while the nightly batch still feeds the ERP). Default live.
+     */
+    WRITEBACK_MODE: z.enum(['live', 'shadow']).default('live'),
     /** Hub locations the ERP has no branch for, as hub:erp pairs. Default WEB:DC01 (the web ships from the DC). */
     WRITEBACK_LOCATIONS: z
       .string()
@@ -46,6 +51,8 @@ async function main(): Promise<() => Promise<void>> {
   const erp = new Pool({ host: config.ERP_PG_HOST, port: config.ERP_PG_PORT, database: config.ERP_PG_DATABASE, user: config.ERP_PG_USER, password: config.ERP_PG_PASSWORD, max: 2 });
   const kafka = createKafka({ clientId: 'stockhub-erp-writeback', brokers: config.KAFKA_BROKERS, logger });
   const written = new Counter({ name: 'stockhub_erp_writeback_rows_total', help: 'Interface rows written for the ERP import', registers: [metrics.registry] });
+  const shadowed = new Counter({ name: 'stockhub_erp_writeback_shadow_rows_total', help: 'Interface rows shadow mode would have written', registers: [metrics.registry] });
+  if (config.WRITEBACK_MODE === 'shadow') logger.warn('shadow mode: nothing is written to the ERP; each row it would write is logged');
   if (config.WRITEBACK_START_FROM === 'latest') await commitEndForUncommittedPartitions(kafka, config.WRITEBACK_GROUP, [TOPICS.movements], logger);
   const consumer = kafka.consumer({ groupId: config.WRITEBACK_GROUP, sessionTimeout: 10_000, heartbeatInterval: 3_000, maxWaitTimeInMs: 100 });
   let joined = false;
@@ -66,6 +73,13 @@ async function main(): Promise<() => Promise<void>> {
         if (checked.ok) events.push(checked.event);
       }
       const rows = toInterfaceRows(events, codes, config.WRITEBACK_LOCATIONS);
+      if (config.WRITEBACK_MODE === 'shadow') {
+        for (const row of rows) logger.info({ eventId: row.hubEventId, sku: row.itemCode, branch: row.branchCode, type: row.typeCode, quantity: row.quantity }, 'shadow: would write to the ERP interface table');
+        shadowed.inc(rows.length);
+        resolveOffset(batch.messages[batch.messages.length - 1]!.offset);
+        await heartbeat();
+        return;
+      }
       const inserted = await writeInterfaceRows(erp, rows);
       written.inc(inserted);
       for (const row of rows) logger.debug({ eventId: row.hubEventId, sku: row.itemCode, branch: row.branchCode }, 'written back');

@@ -63,4 +63,30 @@ describe('ERP write-back', () => {
     const movements = watcher.all().filter((r) => r.topic === TOPICS.movements && (r.value as StockMovement).sku === '10000999' && (r.value as StockMovement).locationId === 'S009');
     expect(movements.map((r) => (r.value as StockMovement).source.system)).toEqual(['PDV']);
   });
+
+  it('in shadow mode computes and logs the row it would write, and writes nothing', async () => {
+    const shadow = await startService('erp-writeback-shadow', 'hub/channels/erp-writeback/main.ts', 18214, { WRITEBACK_HTTP_PORT: '18214', WRITEBACK_GROUP: `it-wb-shadow-${run}`, WRITEBACK_MODE: 'shadow' });
+    try {
+      // The live write-back of this file is stopped first, so nothing but the shadow sees the sale.
+      await writeback.stop();
+      const tillId = `T09-${run}-shadow`;
+      const eventId = deterministicEventId('pdv', 'S009', tillId);
+      const posted = await fetch(`${sinks.url}/v1/stores/S009/movements`, {
+        method: 'POST',
+        headers: { authorization: 'Bearer dev-token-S009', 'content-type': 'application/json' },
+        body: JSON.stringify([{ id: tillId, type: 'SALE', sku: '10000999', quantity: 1, occurredAt: '2026-11-29T12:00:00Z', till: 'T09', receipt: `S${run}` }]),
+      });
+      expect(posted.status).toBe(202);
+      let wouldWrite = 0;
+      for (let i = 0; i < 50 && wouldWrite === 0; i++) {
+        const metrics = await (await fetch(`${shadow.url}/metrics`)).text();
+        wouldWrite = Number(/stockhub_erp_writeback_shadow_rows_total(?:\{[^}]*\})? (\d+)/.exec(metrics)?.[1] ?? 0);
+        if (wouldWrite === 0) await new Promise((r) => setTimeout(r, 200));
+      }
+      expect(wouldWrite).toBe(1);
+      expect((await erp.query(`SELECT 1 FROM "ERPADM"."HUBIMP" WHERE "HUBEVT" = $1`, [eventId])).rows).toEqual([]);
+    } finally {
+      await shadow.stop();
+    }
+  });
 });
