@@ -37,6 +37,8 @@ describe('ERP write-back', () => {
   it('posts a till sale to the ERP interface table, and ignores its echo from the ERP journal', async () => {
     const tillId = `T09-${run}-1`;
     const eventId = deterministicEventId('pdv', 'S009', tillId);
+    // Whatever other runs left pending is imported first, so the balance moves by this sale only.
+    await erp.query('SELECT "ERPADM"."IMPORT_HUBIMP"()');
     const { rows: before } = await erp.query<{ QTYOH: string }>(`SELECT "QTYOH" FROM "ERPADM"."STKBAL" WHERE "ITMCD" = '10000999' AND "BRNCD" = 'S009'`);
     const posted = await fetch(`${sinks.url}/v1/stores/S009/movements`, {
       method: 'POST',
