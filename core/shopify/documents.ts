@@ -104,6 +104,36 @@ export const ORDERS_UPDATED_SINCE = /* GraphQL */ `
   }
 `;
 
+/** Levels asked for per item by LEVELS_BY_SKU: more than the shop's 21 locations. */
+export const LEVELS_BY_SKU_LEVELS = 25;
+
+/**
+ * The reconciliation report's read (hub/ops/report/shopify-view.ts): Shopify's available quantity
+ * of items found by SKU (`query` "sku:A OR sku:B ..."), at every location. Requested cost: a level
+ * is 3 (itself, its location, its quantities), an item 1 + 2 + 25 x 3 = 78, so 2 + 78 x first:
+ * 12 items (938 points) is the most one query may ask for under the 1,000-point limit.
+ */
+export const LEVELS_BY_SKU = /* GraphQL */ `
+  query ReportLevelsBySku($query: String!, $first: Int!) {
+    inventoryItems(first: $first, query: $query) {
+      nodes {
+        sku
+        inventoryLevels(first: ${LEVELS_BY_SKU_LEVELS}) {
+          nodes {
+            location {
+              legacyResourceId
+            }
+            quantities(names: ["available"]) {
+              name
+              quantity
+            }
+          }
+        }
+      }
+    }
+  }
+`;
+
 /** The cheapest call: whether Shopify answers again after an outage. */
 export const SHOP_PROBE = /* GraphQL */ `
   query ShopProbe {

@@ -45,6 +45,14 @@ export class ShopifyEmulator {
     return (await this.levels([sku])).find((l) => l.hubLocation === hubLocation)?.available;
   }
 
+  /**
+   * A staff edit of one level in the Shopify admin (locationId: the decimal Shopify id); with
+   * `webhook: false` its inventory_levels/update webhook is lost, so the hub never hears of it.
+   */
+  setLevel(sku: string, locationId: string, available: number, options: { webhook?: boolean } = {}): Promise<EmulatorLevel> {
+    return this.control('POST', '/levels', { sku, locationId, available, webhook: options.webhook ?? true });
+  }
+
   order(lines: Array<{ sku: string; quantity: number }>, locationId?: string): Promise<{ id: number; name: string }> {
     return this.control('POST', '/orders', { lines, ...(locationId && { locationId }) });
   }

@@ -9,7 +9,7 @@ export const shopifyChannelConfigSchema = stackConfigSchema
   .pick({ KAFKA_BROKERS: true, REDIS_URL: true })
   .merge(hubDbConfigSchema)
   .extend({
-    /** Consumer group on stock.levels. Default stockhub-shopify-channel. */
+    /** Consumer group on stock.levels, and the key of this channel's rows in shopify_push. Default stockhub-shopify-channel. */
     SHOPIFY_CHANNEL_GROUP: z.string().min(1).default('stockhub-shopify-channel'),
     /** Topic of level changes; tests point it at their own. Default stock.levels. */
     SHOPIFY_LEVELS_TOPIC: z.string().min(1).default('stock.levels'),

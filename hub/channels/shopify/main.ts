@@ -47,7 +47,7 @@ async function main(): Promise<() => Promise<void>> {
   });
   channelMetrics.circuit.set(0);
   const caller = new ShopifyCaller(createAdminRequest(createShopify(shop, logger), shop), new Pacer(config.SHOPIFY_THROTTLE_RESERVE), circuit, channelMetrics, logger);
-  const store = new PushStore(pool);
+  const store = new PushStore(pool, config.SHOPIFY_CHANNEL_GROUP);
   const pusher = new Pusher(store, new ItemMap(pool, caller), caller, new EchoMarks(redis), shopifyLocationOf, channelMetrics, logger, {
     mode: config.SHOPIFY_CHANNEL_MODE,
     batch: config.SHOPIFY_PUSH_BATCH,
@@ -56,7 +56,7 @@ async function main(): Promise<() => Promise<void>> {
     backoffMs: config.SHOPIFY_BACKOFF_MS,
     backoffMaxMs: config.SHOPIFY_BACKOFF_MAX_MS,
   });
-  const readBack = new OrderReadBack(pool, caller, producer, shop, channelMetrics, logger);
+  const readBack = new OrderReadBack(pool, caller, producer, shop, config.SHOPIFY_CHANNEL_GROUP, channelMetrics, logger);
   const readBackFrom = (since: number): void => {
     readBack.run(new Date(since - config.SHOPIFY_READBACK_MARGIN_MS)).catch((error: unknown) => logger.warn({ err: error }, 'order read-back failed; the next one covers it'));
   };

@@ -31,18 +31,22 @@ const keyArrays = (rows: readonly RowKey[]): [string[], string[]] => [rows.map((
  * is kept, so it coalesces on its own; a row is due while wanted_version > pushed_version.
  */
 export class PushStore {
-  constructor(private readonly pool: Pool) {}
+  constructor(
+    private readonly pool: Pool,
+    /** The channel the rows belong to (its consumer group). */
+    private readonly channel: string,
+  ) {}
 
   /** Records the newest wanted value per level; an older version never overwrites a newer one. */
   async upsertWanted(levels: readonly WantedLevel[]): Promise<void> {
     if (levels.length === 0) return;
     await this.pool.query(
-      `INSERT INTO shopify_push (sku, location_id, wanted, wanted_version, wanted_at)
-       SELECT * FROM unnest($1::text[], $2::text[], $3::int[], $4::bigint[], $5::timestamptz[])
-       ON CONFLICT (sku, location_id) DO UPDATE
+      `INSERT INTO shopify_push (channel, sku, location_id, wanted, wanted_version, wanted_at)
+       SELECT $6::text, * FROM unnest($1::text[], $2::text[], $3::int[], $4::bigint[], $5::timestamptz[])
+       ON CONFLICT (channel, sku, location_id) DO UPDATE
          SET wanted = EXCLUDED.wanted, wanted_version = EXCLUDED.wanted_version, wanted_at = EXCLUDED.wanted_at, not_before = NULL
          WHERE shopify_push.wanted_version < EXCLUDED.wanted_version`,
-      [levels.map((l) => l.sku), levels.map((l) => l.locationId), levels.map((l) => l.available), levels.map((l) => l.version), levels.map((l) => l.updatedAt)],
+      [levels.map((l) => l.sku), levels.map((l) => l.locationId), levels.map((l) => l.available), levels.map((l) => l.version), levels.map((l) => l.updatedAt), this.channel],
     );
   }
 
@@ -51,9 +55,9 @@ export class PushStore {
     const { rows } = await this.pool.query<{ sku: string; location_id: string; wanted: number; wanted_version: string; wanted_at: Date; pushed: number | null; inventory_item_id: string | null }>(
       `SELECT p.sku, p.location_id, p.wanted, p.wanted_version, p.wanted_at, p.pushed, i.inventory_item_id
          FROM shopify_push p LEFT JOIN shopify_items i ON i.sku = p.sku
-        WHERE p.wanted_version > p.pushed_version AND (p.not_before IS NULL OR p.not_before <= now())
+        WHERE p.channel = $2 AND p.wanted_version > p.pushed_version AND (p.not_before IS NULL OR p.not_before <= now())
         ORDER BY p.wanted_at LIMIT $1`,
-      [limit],
+      [limit, this.channel],
     );
     return rows.map((r) => ({ sku: r.sku, locationId: r.location_id, wanted: r.wanted, wantedVersion: Number(r.wanted_version), wantedAt: r.wanted_at, pushed: r.pushed, inventoryItemId: r.inventory_item_id }));
   }
@@ -65,8 +69,8 @@ export class PushStore {
     await this.pool.query(
       `UPDATE shopify_push p SET pushed = v.wanted, pushed_version = GREATEST(p.pushed_version, v.version), pushed_at = now(), attempts = 0, last_error = NULL
          FROM unnest($1::text[], $2::text[], $3::int[], $4::bigint[]) AS v(sku, location_id, wanted, version)
-        WHERE p.sku = v.sku AND p.location_id = v.location_id`,
-      [skus, locations, rows.map((r) => r.wanted), rows.map((r) => r.wantedVersion)],
+        WHERE p.channel = $5 AND p.sku = v.sku AND p.location_id = v.location_id`,
+      [skus, locations, rows.map((r) => r.wanted), rows.map((r) => r.wantedVersion), this.channel],
     );
   }
 
@@ -77,8 +81,8 @@ export class PushStore {
     await this.pool.query(
       `UPDATE shopify_push p SET pushed = v.actual, not_before = now() + make_interval(secs => $4::double precision / 1000), last_error = 'compare-and-set lost'
          FROM unnest($1::text[], $2::text[], $3::int[]) AS v(sku, location_id, actual)
-        WHERE p.sku = v.sku AND p.location_id = v.location_id`,
-      [skus, locations, rows.map((r) => r.actual), waitMs],
+        WHERE p.channel = $5 AND p.sku = v.sku AND p.location_id = v.location_id`,
+      [skus, locations, rows.map((r) => r.actual), waitMs, this.channel],
     );
   }
 
@@ -95,8 +99,8 @@ export class PushStore {
               pushed_version = CASE WHEN $4 THEN GREATEST(p.pushed_version, v.version) ELSE p.pushed_version END,
               not_before = CASE WHEN $4 THEN NULL ELSE now() + make_interval(secs => $5::double precision / 1000) END
          FROM unnest($1::text[], $2::text[], $6::bigint[]) AS v(sku, location_id, version)
-        WHERE p.sku = v.sku AND p.location_id = v.location_id`,
-      [skus, locations, reason.slice(0, 500), permanent, waitMs, rows.map((r) => r.wantedVersion)],
+        WHERE p.channel = $7 AND p.sku = v.sku AND p.location_id = v.location_id`,
+      [skus, locations, reason.slice(0, 500), permanent, waitMs, rows.map((r) => r.wantedVersion), this.channel],
     );
   }
 
@@ -105,21 +109,22 @@ export class PushStore {
     if (rows.length === 0) return;
     const [skus, locations] = keyArrays(rows);
     await this.pool.query(
-      `UPDATE shopify_push p SET not_before = 'infinity' FROM unnest($1::text[], $2::text[]) AS v(sku, location_id) WHERE p.sku = v.sku AND p.location_id = v.location_id`,
-      [skus, locations],
+      `UPDATE shopify_push p SET not_before = 'infinity' FROM unnest($1::text[], $2::text[]) AS v(sku, location_id) WHERE p.channel = $3 AND p.sku = v.sku AND p.location_id = v.location_id`,
+      [skus, locations, this.channel],
     );
   }
 
   /** Going live: what shadow mode held back becomes due. */
   async releaseShadowed(): Promise<number> {
-    const { rowCount } = await this.pool.query(`UPDATE shopify_push SET not_before = NULL WHERE not_before = 'infinity'`);
+    const { rowCount } = await this.pool.query(`UPDATE shopify_push SET not_before = NULL WHERE channel = $1 AND not_before = 'infinity'`, [this.channel]);
     return rowCount ?? 0;
   }
 
   /** Rows due (including those waiting), and the age of the oldest in seconds. */
   async depth(): Promise<{ due: number; oldestSeconds: number }> {
     const { rows } = await this.pool.query<{ due: string; oldest: number | null }>(
-      `SELECT count(*) AS due, extract(epoch FROM now() - min(wanted_at)) AS oldest FROM shopify_push WHERE wanted_version > pushed_version AND (not_before IS NULL OR not_before <> 'infinity')`,
+      `SELECT count(*) AS due, extract(epoch FROM now() - min(wanted_at)) AS oldest FROM shopify_push WHERE channel = $1 AND wanted_version > pushed_version AND (not_before IS NULL OR not_before <> 'infinity')`,
+      [this.channel],
     );
     return { due: Number(rows[0]?.due ?? 0), oldestSeconds: Number(rows[0]?.oldest ?? 0) };
   }

@@ -52,13 +52,15 @@ export class OrderReadBack {
     private readonly caller: ShopifyCaller,
     private readonly producer: Producer,
     private readonly shop: Pick<ShopifyConfig, 'shop' | 'apiVersion'>,
+    /** The channel whose watermark this is (its consumer group). */
+    private readonly channel: string,
     private readonly metrics: ChannelMetrics,
     private readonly logger: Logger,
   ) {}
 
   /** Where the last read-back ended, or null if there never was one. */
   async watermark(): Promise<Date | null> {
-    const { rows } = await this.pool.query<{ orders_to: Date }>('SELECT orders_to FROM shopify_readback WHERE shop = $1', [this.shop.shop]);
+    const { rows } = await this.pool.query<{ orders_to: Date }>('SELECT orders_to FROM shopify_readback WHERE channel = $1', [this.channel]);
     return rows[0]?.orders_to ?? null;
   }
 
@@ -86,8 +88,8 @@ export class OrderReadBack {
       after = page.data.orders.pageInfo.hasNextPage ? page.data.orders.pageInfo.endCursor : null;
     } while (after !== null);
     await this.pool.query(
-      'INSERT INTO shopify_readback (shop, orders_to) VALUES ($1, $2) ON CONFLICT (shop) DO UPDATE SET orders_to = GREATEST(shopify_readback.orders_to, EXCLUDED.orders_to)',
-      [this.shop.shop, startedAt],
+      'INSERT INTO shopify_readback (channel, orders_to) VALUES ($1, $2) ON CONFLICT (channel) DO UPDATE SET orders_to = GREATEST(shopify_readback.orders_to, EXCLUDED.orders_to)',
+      [this.channel, startedAt],
     );
     this.metrics.readBackOrders.inc(orders);
     this.logger.info({ since: since.toISOString(), orders }, 'orders read back from Shopify');

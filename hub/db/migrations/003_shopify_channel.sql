@@ -1,9 +1,11 @@
 -- The Shopify channel's durable state. shopify_push is its queue and its memory at once: one row
 -- per (sku, location) with the latest level the hub wants Shopify to show and what the channel
 -- last set there. A row is due while wanted_version > pushed_version, so an outage of any length
--- leaves at most one pending value per level: the latest, never hours of deltas.
+-- leaves at most one pending value per level: the latest, never hours of deltas. Rows belong to
+-- one channel (its consumer group): one per shop in production, one per test run here.
 
 CREATE TABLE shopify_push (
+  channel        TEXT        NOT NULL,
   sku            TEXT        NOT NULL,
   location_id    TEXT        NOT NULL,
   -- Available to promise the hub wants Shopify to show, and the level version it came from.
@@ -19,9 +21,9 @@ CREATE TABLE shopify_push (
   not_before     TIMESTAMPTZ,
   attempts       INTEGER     NOT NULL DEFAULT 0,
   last_error     TEXT,
-  PRIMARY KEY (sku, location_id)
+  PRIMARY KEY (channel, sku, location_id)
 );
-CREATE INDEX shopify_push_due ON shopify_push (wanted_at) WHERE wanted_version > pushed_version;
+CREATE INDEX shopify_push_due ON shopify_push (channel, wanted_at) WHERE wanted_version > pushed_version;
 
 -- Shopify's inventory item per SKU, learned from Shopify itself (inventoryItems by sku).
 CREATE TABLE shopify_items (
@@ -29,8 +31,8 @@ CREATE TABLE shopify_items (
   inventory_item_id BIGINT NOT NULL UNIQUE
 );
 
--- Until when the channel has read Shopify's orders back (after an outage, webhooks are lost).
+-- Until when each channel has read Shopify's orders back (after an outage, webhooks are lost).
 CREATE TABLE shopify_readback (
-  shop       TEXT        PRIMARY KEY,
+  channel    TEXT        PRIMARY KEY,
   orders_to  TIMESTAMPTZ NOT NULL
 );

@@ -1,34 +1,12 @@
 import { z } from 'zod';
 import { isRetriable } from '../../../core/errors';
-import { ShopifyThrottledError, type AdminRequest, type QueryCost } from '../../../core/shopify';
+import { documents, ShopifyThrottledError, type AdminRequest, type QueryCost } from '../../../core/shopify';
 import { levelKey } from '../../levels';
 import { systemClock, type Clock } from './clock';
 import type { SystemReading, SystemView } from './system-view';
 
-/** Levels per item asked for: more than the shop's 21 locations. */
-export const LEVELS_PER_ITEM = 25;
-
-/** Shopify's available quantity of items found by SKU ("sku:A OR sku:B ..."), at every location. */
-export const LEVELS_BY_SKU = /* GraphQL */ `
-  query ReportLevelsBySku($query: String!, $first: Int!) {
-    inventoryItems(first: $first, query: $query) {
-      nodes {
-        sku
-        inventoryLevels(first: ${LEVELS_PER_ITEM}) {
-          nodes {
-            location {
-              legacyResourceId
-            }
-            quantities(names: ["available"]) {
-              name
-              quantity
-            }
-          }
-        }
-      }
-    }
-  }
-`;
+/** The query (core/shopify/documents.ts, with every document the project sends) and its levels per item. */
+export const { LEVELS_BY_SKU, LEVELS_BY_SKU_LEVELS: LEVELS_PER_ITEM } = documents;
 
 /** Shopify refuses any single query whose requested cost exceeds this, whatever the bucket holds. */
 export const MAX_QUERY_COST = 1000;
