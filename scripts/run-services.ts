@@ -27,7 +27,15 @@ const AGENT_STORES = ['S001', 'S002', 'S003'];
 
 /** Started in this order (each healthy before the next group starts, see GROUPS). */
 const SERVICES: ServiceSpec[] = [
-  { name: 'shopify-emulator', entry: 'emulators/shopify/main.ts', port: port('SHOPIFY_EMULATOR_PORT', 8095), describe: 'Shopify Admin API emulator (seeded as last night\'s batch left Shopify), control /_emulator' },
+  {
+    name: 'shopify-emulator',
+    entry: 'emulators/shopify/main.ts',
+    port: port('SHOPIFY_EMULATOR_PORT', 8095),
+    describe: "Shopify Admin API emulator (seeded as last night's batch left Shopify), control /_emulator",
+    // On the first start the ERP snapshot changes every level once; on Plus limits the channel
+    // re-sets them in under a minute instead of seven on Standard. SHOPIFY_EMULATOR_PLAN overrides.
+    env: { SHOPIFY_EMULATOR_PLAN: process.env.SHOPIFY_EMULATOR_PLAN ?? 'plus' },
+  },
   { name: 'sinks', entry: 'sinks/main.ts', port: port('SINK_HTTP_PORT', 8090), describe: 'PDV ingest POST /v1/stores/{storeId}/movements, Shopify POST /webhooks/shopify' },
   { name: 'reconciler', entry: 'hub/reconciler/main.ts', port: port('RECONCILER_HTTP_PORT', 8091), describe: 'stock.movements -> ledger + levels -> stock.levels' },
   { name: 'erp-writeback', entry: 'hub/channels/erp-writeback/main.ts', port: port('WRITEBACK_HTTP_PORT', 8092), describe: "other systems' movements -> ERP interface table ERPADM.HUBIMP" },
