@@ -7,37 +7,19 @@
 import { randomUUID } from 'node:crypto';
 import type { Pool } from 'pg';
 import { connectIdempotentProducer } from '../../../core/kafka';
-import { deterministicEventId, type StockMovement } from '../../../core/model';
 import { TOPICS } from '../../../core/topics';
 import { hubPool } from '../../support/hub-db';
 import { testKafka } from '../../support/kafka';
+import { countMovement } from '../../support/movements';
 import { startReconcilerAtEnd, startService, startSinks, type Service } from '../../support/services';
 import { ShopifyEmulator } from '../../support/shopify-emulator';
+import { sleep } from '../../support/wait';
 
 const run = randomUUID().slice(0, 8);
 const PORTS = { emulator: 18270, sinks: 18271, reconciler: 18272, channel: 18273 };
 const STORES = Array.from({ length: 20 }, (_, i) => `S${String(i + 1).padStart(3, '0')}`);
 const SKUS = Array.from({ length: 100 }, (_, i) => `OUT${run}-${String(i).padStart(3, '0')}`);
 const DC_SHOPIFY = '74128450876';
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
-function count(sku: string, locationId: string, quantity: number): StockMovement {
-  const now = new Date().toISOString();
-  return {
-    schema: 'stock.movement.v1',
-    eventId: deterministicEventId('wms', 'it-outage', run, sku, locationId),
-    type: 'COUNT',
-    sku,
-    locationId,
-    countedQuantity: quantity,
-    occurredAt: now,
-    ingestedAt: now,
-    source: { system: 'WMS', instance: 'it-outage', ref: { document: `CC-${run}`, line: null, entity: 'test' }, position: null, raw: null },
-    actor: 'it',
-    reason: 'opening count',
-    correlationId: null,
-  } as StockMovement;
-}
 
 describe('Shopify outage', () => {
   let pool: Pool;
@@ -86,7 +68,7 @@ describe('Shopify outage', () => {
     );
     // Opening stock: 40 of each SKU at the DC and in every store.
     const producer = await connectIdempotentProducer(kafka);
-    const counts = SKUS.flatMap((sku) => ['DC01', ...STORES].map((location) => count(sku, location, 40)));
+    const counts = SKUS.flatMap((sku) => ['DC01', ...STORES].map((location) => countMovement('it-outage', run, sku, location, 40)));
     await producer.send({ topic: TOPICS.movements, acks: -1, messages: counts.map((m) => ({ key: m.sku, value: JSON.stringify(m) })) });
     await producer.disconnect();
   }, 120_000);

@@ -8,36 +8,18 @@ import { randomUUID } from 'node:crypto';
 import { resolve } from 'node:path';
 import type { Pool } from 'pg';
 import { connectIdempotentProducer } from '../../../core/kafka';
-import { deterministicEventId, type StockMovement } from '../../../core/model';
 import { TOPICS } from '../../../core/topics';
 import { hubPool } from '../../support/hub-db';
 import { testKafka } from '../../support/kafka';
+import { countMovement } from '../../support/movements';
 import { startReconcilerAtEnd, startService, type Service } from '../../support/services';
 import { ShopifyEmulator } from '../../support/shopify-emulator';
+import { sleep } from '../../support/wait';
 
 const ROOT = resolve(__dirname, '../../..');
 const run = randomUUID().slice(0, 8);
 const PORTS = { emulator: 18280, sinks: 18281, reconciler: 18282, channel: 18283 };
 const SKU = `SHADOW${run}`;
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
-function count(locationId: string, quantity: number): StockMovement {
-  const now = new Date().toISOString();
-  return {
-    schema: 'stock.movement.v1',
-    eventId: deterministicEventId('wms', 'it-shadow', run, locationId),
-    type: 'COUNT',
-    sku: SKU,
-    locationId,
-    countedQuantity: quantity,
-    occurredAt: now,
-    ingestedAt: now,
-    source: { system: 'WMS', instance: 'it-shadow', ref: { document: `CC-${run}`, line: null, entity: 'test' }, position: null, raw: null },
-    actor: 'it',
-    reason: 'cycle count',
-    correlationId: null,
-  } as StockMovement;
-}
 
 function report(args: string[]): Promise<{ code: number; stdout: string }> {
   return new Promise((done) => {
@@ -68,7 +50,7 @@ describe('Shopify channel in shadow mode', () => {
     reconciler = await startReconcilerAtEnd('shadow', PORTS.reconciler, run, pool, kafka);
     channel = await startService('shopify-channel-shadow', 'hub/channels/shopify/main.ts', PORTS.channel, channelEnv('shadow'));
     const producer = await connectIdempotentProducer(kafka);
-    await producer.send({ topic: TOPICS.movements, acks: -1, messages: [count('DC01', 20), count('S001', 3)].map((m) => ({ key: m.sku, value: JSON.stringify(m) })) });
+    await producer.send({ topic: TOPICS.movements, acks: -1, messages: [countMovement('it-shadow', run, SKU, 'DC01', 20), countMovement('it-shadow', run, SKU, 'S001', 3)].map((m) => ({ key: m.sku, value: JSON.stringify(m) })) });
     await producer.disconnect();
   }, 120_000);
 

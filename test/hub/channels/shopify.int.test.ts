@@ -19,6 +19,7 @@ import { stack, testKafka, TopicWatcher } from '../../support/kafka';
 import { startReconcilerAtEnd, startService, startSinks, type Service } from '../../support/services';
 import { ShopifyEmulator } from '../../support/shopify-emulator';
 import { SseClient, type SseEvent } from '../../support/sse';
+import { eventually, sleep } from '../../support/wait';
 
 const run = randomUUID().slice(0, 8);
 const PORTS = { emulator: 18260, sinks: 18261, reconciler: 18262, channel: 18263, api: 18264 };
@@ -26,18 +27,6 @@ const PORTS = { emulator: 18260, sinks: 18261, reconciler: 18262, channel: 18263
 const base = 10_020_000 + Math.floor(Math.random() * 20_000);
 const SKU = { erp: String(base), wms: String(base + 1), pdv: String(base + 2) };
 const data = (e: SseEvent) => JSON.parse(e.data) as Record<string, unknown>;
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
-async function eventually<T>(what: string, probe: () => Promise<T | undefined>, timeoutMs = 15_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await sleep(200);
-  }
-}
-
 describe('Shopify channel, end to end', () => {
   let pool: Pool;
   let emulator: ShopifyEmulator;
