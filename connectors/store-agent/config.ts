@@ -5,11 +5,11 @@ import { z } from 'zod';
 export const agentConfigSchema = z.object({
   /** The store this agent serves, e.g. S001. */
   AGENT_STORE_ID: z.string().regex(/^S\d{3}$/),
-  /** Bearer token for the hub's feed (config/api-tokens.json). */
+  /** Bearer token for the hub's API (config/api-tokens.json): its store feed, and its stock reads for POST /resync. */
   AGENT_API_TOKEN: z.string().min(12),
   /** Bearer token for the PDV ingest (config/stores.json). */
   AGENT_PDV_TOKEN: z.string().min(12),
-  /** The hub's API, for the store feed. Default http://127.0.0.1:8080. */
+  /** The hub's API, for the store feed and POST /resync's reads. Default http://127.0.0.1:8080. */
   AGENT_HUB_URL: z.string().url().default('http://127.0.0.1:8080'),
   /** The PDV ingest. Default http://127.0.0.1:8090. */
   AGENT_INGEST_URL: z.string().url().default('http://127.0.0.1:8090'),

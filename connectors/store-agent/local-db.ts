@@ -23,6 +23,30 @@ export type FeedUpdate =
   | { kind: 'network'; sku: string; available: number }
   | { kind: 'cursor'; cursor: string };
 
+/** The hub's current numbers for one SKU, read from its stock API for POST /resync. */
+export interface HubSnapshot {
+  sku: string;
+  /** This store's level at the hub; null when the hub holds none here (the local row goes). */
+  level: { onHand: number; reserved: number; available: number; version: number } | null;
+  /** Available across every location (as the feed's `network` event); null when the hub holds the SKU nowhere. */
+  networkAvailable: number | null;
+}
+
+/** What POST /resync did to one SKU of the local copy. */
+export interface ResyncResult {
+  sku: string;
+  /** replaced: the hub's level written over the local row; removed: the hub holds none here; absent: neither side has one. */
+  outcome: 'replaced' | 'removed' | 'absent';
+  /** The local on-hand before, null without a row. */
+  was: number | null;
+  /** The hub's on-hand for this store, null when it holds no level here. */
+  hubOnHand: number | null;
+  /** The local on-hand now: the hub's plus `queued`. */
+  onHand: number | null;
+  /** Net units of the till events still in the outbox for this SKU (a sale -n, a return +n). */
+  queued: number;
+}
+
 export class LocalDb {
   private readonly db: Database.Database;
   private readonly statements: { level: Database.Statement; network: Database.Statement; cursor: Database.Statement };
@@ -62,6 +86,47 @@ export class LocalDb {
         else this.statements.cursor.run(update.cursor);
       }
     })();
+  }
+
+  /**
+   * Overwrites the local rows of these SKUs with the hub's numbers whatever their version: the
+   * copy was altered, so its version cannot be trusted (a raised one would block the feed for
+   * good); the hub's version is stored, so the feed goes on from there. The outbox is untouched,
+   * and its still-queued till events stay applied on top of the hub's on-hand, as queue() applies
+   * them: the tills keep seeing their own sales until the hub confirms them. Events already
+   * acknowledged by the hub are taken to be in the hub's number; rejected ones never will be.
+   */
+  resync(snapshots: readonly HubSnapshot[]): ResyncResult[] {
+    const onHand = this.db.prepare('SELECT on_hand FROM levels WHERE sku = ?').pluck();
+    const queued = this.db.prepare(
+      `SELECT coalesce(sum(CASE json_extract(body, '$.type') WHEN 'SALE' THEN -json_extract(body, '$.quantity') ELSE json_extract(body, '$.quantity') END), 0)
+       FROM outbox WHERE sent_at IS NULL AND rejected IS NULL AND json_extract(body, '$.sku') = ?`,
+    ).pluck();
+    const replace = this.db.prepare(
+      `INSERT INTO levels (sku, on_hand, reserved, available, version) VALUES (@sku, @onHand, @reserved, @available, @version)
+       ON CONFLICT (sku) DO UPDATE SET on_hand = excluded.on_hand, reserved = excluded.reserved, available = excluded.available, version = excluded.version`,
+    );
+    const remove = this.db.prepare('DELETE FROM levels WHERE sku = ?');
+    const removeNetwork = this.db.prepare('DELETE FROM network WHERE sku = ?');
+    return this.db.transaction(() =>
+      snapshots.map(({ sku, level, networkAvailable }): ResyncResult => {
+        const was = (onHand.get(sku) as number | undefined) ?? null;
+        if (networkAvailable === null) removeNetwork.run(sku);
+        else this.statements.network.run(sku, networkAvailable);
+        if (level === null) {
+          if (was !== null) remove.run(sku);
+          return { sku, outcome: was === null ? 'absent' : 'removed', was, hubOnHand: null, onHand: null, queued: 0 };
+        }
+        const delta = queued.get(sku) as number;
+        replace.run({ sku, onHand: level.onHand + delta, reserved: level.reserved, available: level.available + delta, version: level.version });
+        return { sku, outcome: 'replaced', was, hubOnHand: level.onHand, onHand: level.onHand + delta, queued: delta };
+      }),
+    )();
+  }
+
+  /** Every SKU the local copy holds a level for. */
+  skus(): string[] {
+    return this.db.prepare('SELECT sku FROM levels ORDER BY sku').pluck().all() as string[];
   }
 
   cursor(): string | null {

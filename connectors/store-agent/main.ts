@@ -1,6 +1,7 @@
 /**
  * The store agent: keeps the store's local copy from the hub's feed, answers the tills from it,
- * and forwards their sales and returns in order, idempotently, whenever the WAN is up.
+ * and forwards their sales and returns in order, idempotently, whenever the WAN is up. POST
+ * /resync repairs the local copy from the hub's stock API (the hub wins).
  */
 import { loadConfig } from '../../core/config';
 import { listen } from '../../core/http';
@@ -10,6 +11,7 @@ import { runService } from '../../core/process';
 import { agentConfigSchema, defaultDbPath } from './config';
 import { FeedClient } from './feed-client';
 import { Forwarder } from './forwarder';
+import { HubStock } from './hub-stock';
 import { createLocalApi } from './local-api';
 import { LocalDb } from './local-db';
 
@@ -21,8 +23,10 @@ async function main(): Promise<() => Promise<void>> {
   const db = new LocalDb(config.AGENT_DB_PATH ?? defaultDbPath(store));
   const feed = new FeedClient(`${config.AGENT_HUB_URL}/v1/stores/${store}/feed`, config.AGENT_API_TOKEN, db, logger);
   const forwarder = new Forwarder(`${config.AGENT_INGEST_URL}/v1/stores/${store}/movements`, config.AGENT_PDV_TOKEN, db, config.AGENT_FORWARD_MS, logger);
+  const hub = new HubStock(config.AGENT_HUB_URL, config.AGENT_API_TOKEN, store);
   // Healthy means "able to serve the tills": the local copy answers with or without the WAN.
-  const server = listen(createLocalApi(db, logger, metrics, { localDb: () => db.backlog() >= 0 }), config.AGENT_HTTP_PORT, logger, 'GET /stock/{sku}, POST /sales');
+  const api = createLocalApi(db, hub, logger, metrics, { localDb: () => db.backlog() >= 0 });
+  const server = listen(api, config.AGENT_HTTP_PORT, logger, 'GET /stock/{sku}, POST /sales, POST /resync');
   feed.start();
   forwarder.start();
   return async () => {

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { levelKey } from '../../levels';
+import { describeFetchError as describe } from './fetch-error';
 import type { SystemReading, SystemView } from './system-view';
 
 /**
@@ -31,8 +32,8 @@ export class AgentsView implements SystemView {
   private readonly concurrency: number;
 
   constructor(
-    /** Hub store id -> the agent's base URL (config/store-agents.json). */
-    private readonly agents: Readonly<Record<string, string>>,
+    /** Hub store id -> the agent's base URL (config/store-agents.json); --fix calls POST /resync there. */
+    readonly agents: Readonly<Record<string, string>>,
     options: AgentsOptions = {},
   ) {
     this.timeoutMs = options.timeoutMs ?? 5_000;
@@ -87,12 +88,4 @@ async function eachLimited<T>(items: readonly T[], limit: number, work: (item: T
     while (next < items.length) await work(items[next++]!);
   };
   await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
-}
-
-/** fetch says only "fetch failed"; the cause says why (ECONNREFUSED, a timeout). */
-function describe(error: unknown): string {
-  // Not `instanceof Error`: fetch's errors may come from another realm (undici's own globals).
-  const { message, cause } = (error ?? {}) as { message?: string; cause?: { code?: string; message?: string } };
-  if (message === undefined) return String(error);
-  return cause ? `${message} (${cause.code ?? cause.message})` : message;
 }

@@ -59,9 +59,11 @@ export function fixMovement(row: DriftRow, context: FixContext): StockMovement {
   });
 }
 
-/** The drifts of the trusted system as corrective counts, or why one cannot be corrected. */
+/** The drifts of the trusted system (erp, wms, shopify) as corrective counts, or why one cannot be corrected. */
 export function planFixes(rows: readonly DriftRow[], context: FixContext): FixPlan[] {
   return rows.map((row) => {
+    // An agent's copy is a cache of the hub: it is repaired from the hub (agent-fix-run.ts), never counted into it.
+    if (row.system === 'agents') return { row, skipped: 'a store agent is repaired from the hub, not trusted for a count' };
     const counted = countedOnHand(row);
     if (counted === null) return { row, skipped: `${row.system} has no record to trust` };
     // A count cannot be negative: an oversold Shopify level is the channel's to settle, not a count's.

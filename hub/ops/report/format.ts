@@ -1,13 +1,18 @@
 import type { DriftRow, Summary } from './compare';
 import { SYSTEMS, type SystemName } from './system-view';
 
-export type FixStatus = 'applied' | 'stale' | 'pending' | 'skipped' | 'declined';
+export type FixStatus = 'applied' | 'stale' | 'pending' | 'resynced' | 'failed' | 'skipped' | 'declined';
 
 export interface FixOutcome {
   system: SystemName;
   sku: string;
   location: string;
-  /** applied: the reconciler changed the level; stale: it recorded the count without effect (a later count wins); pending: not in the ledger within the wait. */
+  /**
+   * A COUNT into the hub (erp, wms, shopify): applied, the reconciler changed the level; stale, it
+   * recorded the count without effect (a later count wins); pending, not in the ledger within the
+   * wait. A store agent repaired from the hub (no COUNT, eventId and countedQuantity null):
+   * resynced, the agent re-read the hub; failed, the agent could not (detail says why).
+   */
   status: FixStatus;
   eventId: string | null;
   countedQuantity: number | null;

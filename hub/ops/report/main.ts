@@ -1,7 +1,8 @@
 /**
  * stockhub-reconcile: compares the hub's levels with the ERP, the WMS, Shopify and the store
- * agents, lists the drift, and with --fix corrects the hub through the normal pipeline. Usage and
- * exit statuses: HELP in ./options.ts (stockhub-reconcile --help).
+ * agents, lists the drift, and with --fix corrects the hub through the normal pipeline (ERP, WMS,
+ * Shopify) or repairs the store agents from the hub (agents: the hub wins). Usage and exit
+ * statuses: HELP in ./options.ts (stockhub-reconcile --help).
  */
 import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
@@ -14,6 +15,8 @@ import { TOPICS } from '../../../core/topics';
 import { createPool } from '../../db';
 import { systemClock } from './clock';
 import { EXIT, exitStatus } from './compare';
+import { runAgentFix } from './agent-fix-run';
+import { AgentsView } from './agents-view';
 import { reportConfigSchema } from './config';
 import { runFix } from './fix-run';
 import { formatReport, formatSummary, type FixOutcome, type Report } from './format';
@@ -113,23 +116,25 @@ async function main(argv: readonly string[]): Promise<number> {
       if (!result.summary.complete) say('--fix: not run, the report was interrupted');
       else if (result.summary.failures.some((f) => f.system === fixSystem)) say(`--fix: not run, ${fixSystem} could not be read in full`);
       else {
+        const actor = `ops:${operator()}`;
+        const confirm = async (preview: string) => {
+          say(preview);
+          return options.yes || ask(controller.signal);
+        };
+        const common = { rows: result.rows, hub, confirm, say, clock: systemClock, signal: controller.signal };
         try {
-          fixes = await runFix({
-            rows: result.rows,
-            system: fixSystem,
-            view: fixView,
-            hub,
-            context: { runId, actor: `ops:${operator()}`, now: new Date() },
-            topic: TOPICS.movements,
-            connect: () => connectIdempotentProducer(createKafka({ clientId: 'stockhub-reconcile', brokers: config.KAFKA_BROKERS, logger })),
-            confirm: async (preview) => {
-              say(preview);
-              return options.yes || ask(controller.signal);
-            },
-            say,
-            clock: systemClock,
-            signal: controller.signal,
-          });
+          // The store agents are repaired from the hub; every other system is trusted for a count into it.
+          fixes =
+            fixView instanceof AgentsView
+              ? await runAgentFix({ ...common, view: fixView, runId, actor })
+              : await runFix({
+                  ...common,
+                  system: fixSystem,
+                  view: fixView,
+                  context: { runId, actor, now: new Date() },
+                  topic: TOPICS.movements,
+                  connect: () => connectIdempotentProducer(createKafka({ clientId: 'stockhub-reconcile', brokers: config.KAFKA_BROKERS, logger })),
+                });
         } catch (error) {
           fixFailed = true;
           result.summary.failures.push({ system: fixSystem, location: null, message: `--fix: ${error instanceof Error ? error.message : String(error)}` });

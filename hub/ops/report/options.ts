@@ -8,7 +8,8 @@ export const HELP = `usage: stockhub-reconcile [options]
 
 Compares the hub's stock levels with each system's own view and lists every drift
 (system, sku, location, hub value, system value, difference = system - hub), with a summary
-of drift by system and location. Reads only; --fix sends corrective counts through Kafka.
+of drift by system and location. Reads only; --fix corrects the hub with COUNTs through Kafka
+(erp, wms, shopify), or repairs the store agents' copies from the hub (agents).
 
   --system <list>        systems to compare, comma-separated: erp,wms,shopify,agents (default all)
                            erp      ERPADM.STKBAL QTYOH vs hub on-hand, every branch
@@ -30,20 +31,28 @@ of drift by system and location. Reads only; --fix sends corrective counts throu
   --erp-driver <d>       postgres (the stand-in, default) or oracle (production, oracledb thin mode;
                            ERP_ORACLE_CONNECT_STRING, ERP_ORACLE_USER, ERP_ORACLE_PASSWORD);
                            default STOCKHUB_ERP_DRIVER
-  --fix                  send corrective COUNT movements to stock.movements for the drifts of
-                           --fix-system, so the reconciler applies and audits them; then wait up to
-                           10 s for the reconciler and compare those again
-  --fix-system <s>       the system whose numbers are trusted for --fix (required with --fix)
-  --yes                  send without asking (without it, --fix asks on a terminal and refuses otherwise)
+  --fix                  correct the drifts of --fix-system, then compare those again:
+                           erp, wms, shopify: send corrective COUNT movements to stock.movements,
+                             trusting that system's numbers, so the reconciler applies and audits
+                             them; wait up to 10 s for the reconciler
+                           agents: repair each affected store agent from the hub (the hub wins):
+                             POST /resync on the agent re-reads the hub's levels of the drifted
+                             SKUs into its local copy, keeping its queued till sales; nothing is
+                             sent to the hub
+  --fix-system <s>       required with --fix: erp, wms or shopify, the system whose numbers the hub
+                           takes; or agents, the store agents to repair from the hub
+  --yes                  fix without asking (without it, --fix asks on a terminal and refuses otherwise)
   --run-id <id>          the run id the fix's event ids derive from; reuse it to retry a fix idempotently
+                           (agents: only a label, a repair from the hub can be repeated at will)
   -h, --help             this text
 
 Shopify is read 12 SKUs per query (under its 1,000-point single-query cost), paced by its cost
 bucket: at Standard plan limits (100 points/s) that is about 8 s per query, hours for the full
 catalogue (progress shows an ETA). Bulk operations are out of scope.
 
-Exit status: 0 in sync; 1 drift found (after --fix: drift left); 2 bad arguments or a system
-unreachable (unless --skip-unreachable); 130 interrupted (Ctrl-C: partial report).
+Exit status: 0 in sync (after --fix: every drift gone on a fresh comparison); 1 drift found
+(after --fix: drift left); 2 bad arguments or a system unreachable (unless --skip-unreachable);
+130 interrupted (Ctrl-C: partial report).
 `;
 
 /** Bad arguments: the message names the option. Exit 2. */
@@ -143,7 +152,7 @@ function schemaAt(now: Date) {
     })
     .superRefine((o, ctx) => {
       const issue = (option: string, message: string) => ctx.addIssue({ code: 'custom', path: [option], message });
-      if (o.fix && o['fix-system'] === undefined) issue('fix-system', 'required with --fix: name the system whose numbers are trusted');
+      if (o.fix && o['fix-system'] === undefined) issue('fix-system', 'required with --fix: name the system whose numbers are trusted, or agents to repair them from the hub');
       if (!o.fix && o['fix-system'] !== undefined) issue('fix-system', 'only with --fix');
       if (!o.fix && o.yes) issue('yes', 'only with --fix');
       if (!o.fix && o['run-id'] !== undefined) issue('run-id', 'only with --fix');

@@ -1,10 +1,12 @@
 /**
  * Issue 6's "done when", on the real services: the reconciliation report (bin/stockhub-reconcile,
  * a real process) shows zero drift; after a value is changed behind the hub's back it reports
- * exactly that drift; --fix clears it through stock.movements and a real reconciler.
+ * exactly that drift; --fix clears it.
  *
- *   A. Shopify: a staff edit in the Shopify admin (the emulator) whose webhook is lost.
- *   B. A store agent: its local SQLite copy altered directly.
+ *   A. Shopify: a staff edit in the Shopify admin (the emulator) whose webhook is lost; --fix
+ *      trusts Shopify, through stock.movements and a real reconciler.
+ *   B. A store agent: its local SQLite copy altered directly; --fix repairs the agent from the hub
+ *      (POST /resync on the agent), and the hub is left as it was.
  *
  * Each scenario has a SKU of its own per run. The hub's levels come from opening COUNTs produced
  * to stock.movements, so that the Shopify channel and the store feed carry them out as they would
@@ -287,6 +289,13 @@ describe('stockhub-reconcile: drift behind the hub’s back, reported and fixed 
     let agentsFile: string;
     const report = (...args: string[]) => reconcile({ STOCKHUB_AGENTS_FILE: agentsFile }, ['--system', 'agents', '--sku', sku, '--format', 'json', ...args]);
     const services: Service[] = [];
+    const hubRow = async (s: string, location: string) =>
+      (await pool.query<{ on_hand: string; version: string }>('SELECT on_hand, version FROM stock_levels WHERE sku = $1 AND location_id = $2', [s, location])).rows.map((r) => ({
+        onHand: Number(r.on_hand),
+        version: Number(r.version),
+      }))[0]!;
+    const ledgerOf = async (s: string, location: string) =>
+      (await pool.query<{ event_id: string; source_system: string; effect: string }>('SELECT event_id, source_system, effect FROM ledger WHERE sku = $1 AND location_id = $2 ORDER BY event_id', [s, location])).rows;
     const agentOnHand = async (): Promise<number | undefined> => {
       const response = await fetch(`http://127.0.0.1:${PORTS.agent}/stock/${sku}`);
       return response.ok ? ((await response.json()) as { onHand: number }).onHand : undefined;
@@ -342,41 +351,38 @@ describe('stockhub-reconcile: drift behind the hub’s back, reported and fixed 
     });
 
     /*
-     * What the report's --fix does for an agent: it trusts the chosen system, so the agent's
-     * tampered 9 becomes the hub's on-hand through an audited COUNT (and from there Shopify, the
-     * ERP write-back and every store's network availability). The drift is "cleared" by the hub
-     * adopting the corrupted copy. This pins that behaviour; see the report on this test for why
-     * a retail ops team would want the hub's value to win here instead.
+     * An agent's copy is a cache of the hub (plus the tills' sales not yet forwarded): nobody counts
+     * stock into it, so for agents the hub wins. --fix asks the agent to re-read the hub's level
+     * (POST /resync); nothing goes to stock.movements, and the hub's level and ledger stay as they are.
      */
-    it('--fix --fix-system agents --yes makes the hub adopt the agent’s copy (audited COUNT), and the drift is gone', async () => {
+    it('--fix --fix-system agents --yes repairs the agent from the hub: its copy equals the hub again, the hub is untouched', async () => {
+      const ledgerBefore = await ledgerOf(sku, store);
+      const hubBefore = await hubRow(sku, store);
       const outcome = await report('--fix', '--fix-system', 'agents', '--yes', '--run-id', `drift-${run}`);
-      expect(outcome.stderr).toContain('trusting agents');
+      expect(outcome.stderr).toContain('to repair from the hub at 1 agent(s): the hub wins');
+      expect(outcome.stderr).toContain('nothing is sent to the hub');
+      expect(outcome.stderr).not.toContain('COUNT');
       expect(outcome.code).toBe(0);
       const doc = json(outcome);
-      expect(doc.fixes).toEqual([expect.objectContaining({ system: 'agents', sku, location: store, status: 'applied', countedQuantity: 9, resolved: true })]);
-      expect(await level(sku, store)).toEqual({ onHand: 9, available: 9 });
-      expect(await auditedCount(String(doc.fixes![0]!.eventId))).toEqual([
-        expect.objectContaining({
-          type: 'COUNT',
-          location_id: store,
-          counted: 9,
-          effect: 'applied',
-          source_system: 'HUB',
-          source_entity: 'reconcile:agents',
-          actor: expect.stringMatching(/^ops:.+/),
-          reason: 'reconciliation: agents showed 9, hub had 15',
-        }),
+      expect(doc.rows).toEqual([expect.objectContaining({ system: 'agents', sku, location: store, hubValue: 15, systemValue: 9, difference: -6 })]);
+      expect(doc.fixes).toEqual([
+        { system: 'agents', sku, location: store, status: 'resynced', eventId: null, countedQuantity: null, detail: "agent 9 -> hub's 15", resolved: true },
       ]);
-      // The hub's new level reaches the agent through its feed: both now say 9.
-      await eventually('the agent to hold the hub’s new version', async () => {
-        const db = new Database(dbPath, { readonly: true });
-        try {
-          const row = db.prepare('SELECT on_hand, version FROM levels WHERE sku = ?').get(sku) as { on_hand: number; version: number };
-          return row.version > 1 && row.on_hand === 9 ? true : undefined;
-        } finally {
-          db.close();
-        }
-      }, 15_000);
+
+      // The agent's copy is the hub's again, version included (so its feed goes on from there).
+      expect(await agentOnHand()).toBe(15);
+      const db = new Database(dbPath, { readonly: true });
+      try {
+        expect(db.prepare('SELECT on_hand, version FROM levels WHERE sku = ?').get(sku)).toEqual({ on_hand: 15, version: hubBefore.version });
+      } finally {
+        db.close();
+      }
+      // The hub: same level, same version, same ledger, and no COUNT from the report.
+      expect(await hubRow(sku, store)).toEqual(hubBefore);
+      expect(await level(sku, store)).toEqual({ onHand: 15, available: 15 });
+      expect(await ledgerOf(sku, store)).toEqual(ledgerBefore);
+      expect(ledgerBefore.filter((e) => e.source_system === 'HUB')).toEqual([]);
+
       const after = await report();
       expect({ code: after.code, rows: json(after).rows }).toEqual({ code: 0, rows: [] });
     }, 60_000);

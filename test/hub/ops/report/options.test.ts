@@ -1,4 +1,4 @@
-import { parseOptions, parseSince, parseSkuFile, UsageError } from '../../../../hub/ops/report/options';
+import { HELP, parseOptions, parseSince, parseSkuFile, UsageError } from '../../../../hub/ops/report/options';
 
 const NOW = new Date('2026-11-29T12:00:00.000Z');
 const parse = (...argv: string[]) => parseOptions(argv, NOW);
@@ -86,5 +86,15 @@ describe('parseSkuFile', () => {
 
   it('refuses a line longer than a SKU, naming the option', () => {
     expect(() => parseSkuFile('x'.repeat(65))).toThrow(/^--skus-from: /);
+  });
+});
+
+describe('HELP', () => {
+  it('says that --fix-system agents repairs the agents from the hub, and counts are for the other systems', () => {
+    const help = HELP.replace(/\s+/g, ' ');
+    expect(help).toContain('erp, wms, shopify: send corrective COUNT movements to stock.movements, trusting that system');
+    expect(help).toContain("agents: repair each affected store agent from the hub (the hub wins): POST /resync on the agent re-reads the hub's levels");
+    expect(help).toContain('nothing is sent to the hub');
+    expect(help).toContain('or agents, the store agents to repair from the hub');
   });
 });
