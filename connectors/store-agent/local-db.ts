@@ -49,7 +49,7 @@ export interface ResyncResult {
 
 export class LocalDb {
   private readonly db: Database.Database;
-  private readonly statements: { level: Database.Statement; network: Database.Statement; cursor: Database.Statement };
+  private readonly statements: { level: Database.Statement; network: Database.Statement; cursor: Database.Statement; queued: Database.Statement };
 
   constructor(path: string) {
     if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
@@ -71,18 +71,29 @@ export class LocalDb {
       ),
       network: this.db.prepare('INSERT INTO network (sku, available) VALUES (?, ?) ON CONFLICT (sku) DO UPDATE SET available = excluded.available'),
       cursor: this.db.prepare("INSERT INTO meta (key, value) VALUES ('cursor', ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value"),
+      // What the store's own till events not yet forwarded add to the hub's on-hand of a SKU.
+      queued: this.db
+        .prepare(
+          `SELECT coalesce(sum(CASE json_extract(body, '$.type') WHEN 'SALE' THEN -json_extract(body, '$.quantity') ELSE json_extract(body, '$.quantity') END), 0)
+           FROM outbox WHERE sent_at IS NULL AND rejected IS NULL AND json_extract(body, '$.sku') = ?`,
+        )
+        .pluck(),
     };
   }
 
   /**
    * Applies what the feed sent, in order, in one transaction (one disk sync for a whole chunk of
-   * a snapshot rather than one per row). A cursor is stored with the updates before it.
+   * a snapshot rather than one per row). A cursor is stored with the updates before it. The
+   * store's till events still queued stay applied on top of the hub's level, so the tills keep
+   * seeing their own sales while the WAN is down.
    */
   applyFeed(updates: readonly FeedUpdate[]): void {
     this.db.transaction(() => {
       for (const update of updates) {
-        if (update.kind === 'level') this.statements.level.run(update.level);
-        else if (update.kind === 'network') this.statements.network.run(update.sku, update.available);
+        if (update.kind === 'level') {
+          const delta = this.statements.queued.get(update.level.sku) as number;
+          this.statements.level.run({ ...update.level, onHand: update.level.onHand + delta, available: update.level.available + delta });
+        } else if (update.kind === 'network') this.statements.network.run(update.sku, update.available);
         else this.statements.cursor.run(update.cursor);
       }
     })();
@@ -98,10 +109,7 @@ export class LocalDb {
    */
   resync(snapshots: readonly HubSnapshot[]): ResyncResult[] {
     const onHand = this.db.prepare('SELECT on_hand FROM levels WHERE sku = ?').pluck();
-    const queued = this.db.prepare(
-      `SELECT coalesce(sum(CASE json_extract(body, '$.type') WHEN 'SALE' THEN -json_extract(body, '$.quantity') ELSE json_extract(body, '$.quantity') END), 0)
-       FROM outbox WHERE sent_at IS NULL AND rejected IS NULL AND json_extract(body, '$.sku') = ?`,
-    ).pluck();
+    const queued = this.statements.queued;
     const replace = this.db.prepare(
       `INSERT INTO levels (sku, on_hand, reserved, available, version) VALUES (@sku, @onHand, @reserved, @available, @version)
        ON CONFLICT (sku) DO UPDATE SET on_hand = excluded.on_hand, reserved = excluded.reserved, available = excluded.available, version = excluded.version`,

@@ -40,6 +40,15 @@ describe('LocalDb', () => {
     expect(db.level('A')).toMatchObject({ onHand: 5, reserved: 1, version: 4, networkAvailable: 9 });
   });
 
+  it('keeps the till events still queued applied on top of a newer hub level, until they are sent', () => {
+    db.queue([sale('T1', 2)]);
+    db.applyFeed([{ kind: 'level', level: { sku: 'A', onHand: 20, reserved: 1, available: 19, version: 4 } }]);
+    expect(db.level('A')).toMatchObject({ onHand: 18, available: 17, version: 4 });
+    db.markSent(db.pending(10).map((p) => p.seq));
+    db.applyFeed([{ kind: 'level', level: { sku: 'A', onHand: 18, reserved: 1, available: 17, version: 5 } }]);
+    expect(db.level('A')).toMatchObject({ onHand: 18, available: 17, version: 5 });
+  });
+
   it('remembers the feed cursor', () => {
     expect(db.cursor()).toBeNull();
     db.applyFeed([{ kind: 'cursor', cursor: '4711' }]);
