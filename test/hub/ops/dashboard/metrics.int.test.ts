@@ -2,9 +2,6 @@
  * Every service the test support can start answers Prometheus /metrics with its stockhub_
  * metrics, labelled with its name: what config/grafana/stockhub.json reads. Each runs as a real
  * process on the live stack, in consumer groups and on topics of the test's own.
- *
- * Not here yet: the Shopify channel (hub/channels/shopify/main.ts) and the Shopify emulator,
- * being written now; add a row to SERVICES for each once their start-up settles.
  */
 import { randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -18,7 +15,7 @@ const run = randomUUID().slice(0, 8);
 const topic = `it.metrics.movements.${run}`;
 const levelsTopic = `it.metrics.levels.${run}`;
 const agentDir = mkdtempSync(join(tmpdir(), 'stockhub-metrics-'));
-const PORTS = { sinks: 18310, reconciler: 18311, writeback: 18312, api: 18313, agent: 18314 };
+const PORTS = { sinks: 18310, reconciler: 18311, writeback: 18312, api: 18313, agent: 18314, emulator: 18315, channel: 18316 };
 
 /** What each service must expose beyond createMetrics' shared set. */
 const SERVICES: Array<{ name: string; start: () => Promise<Service>; metrics: string[] }> = [
@@ -71,6 +68,27 @@ const SERVICES: Array<{ name: string; start: () => Promise<Service>; metrics: st
         AGENT_DB_PATH: join(agentDir, 'S001.sqlite'),
       }),
     metrics: ['stockhub_component_up'],
+  },
+  {
+    name: 'shopify-emulator',
+    start: () =>
+      startService('metrics-shopify-emulator', 'emulators/shopify/main.ts', PORTS.emulator, {
+        SHOPIFY_EMULATOR_PORT: String(PORTS.emulator),
+        SHOPIFY_EMULATOR_SEED: 'none',
+        SHOPIFY_EMULATOR_WEBHOOK_URL: `http://127.0.0.1:${PORTS.sinks}/webhooks/shopify`,
+      }),
+    metrics: ['stockhub_component_up'],
+  },
+  {
+    name: 'shopify-channel',
+    start: () =>
+      startService('metrics-shopify-channel', 'hub/channels/shopify/main.ts', PORTS.channel, {
+        SHOPIFY_CHANNEL_HTTP_PORT: String(PORTS.channel),
+        SHOPIFY_CHANNEL_GROUP: `it-metrics-shopify-${run}`,
+        SHOPIFY_LEVELS_TOPIC: levelsTopic,
+        SHOPIFY_ADMIN_URL: `http://127.0.0.1:${PORTS.emulator}`,
+      }),
+    metrics: ['stockhub_shopify_push_queue', 'stockhub_shopify_circuit_state', 'stockhub_shopify_throttle_available', 'stockhub_e2e_latency_seconds', 'stockhub_shopify_calls_total'],
   },
 ];
 
