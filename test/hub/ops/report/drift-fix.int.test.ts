@@ -29,6 +29,7 @@ import { hubDbUrl, hubPool } from '../../../support/hub-db';
 import { stack, testKafka } from '../../../support/kafka';
 import { startReconcilerAtEnd, startService, startSinks, type Service } from '../../../support/services';
 import { ShopifyEmulator } from '../../../support/shopify-emulator';
+import { eventually as waitFor, sleep } from '../../../support/wait';
 
 const ROOT = resolve(__dirname, '../../../..');
 const run = randomUUID().slice(0, 8).toUpperCase();
@@ -37,17 +38,9 @@ const SKU = { shopify: `DFS-${run}`, agent: `DFA-${run}` };
 const STORE = { shopify: 'S007', agent: 'S008' };
 /** Hub location -> Shopify location id (decimal), from the shop's own map. */
 const shopifyIdOf = Object.fromEntries(Object.entries(loadShopifyConfig().locations).map(([id, hub]) => [hub, id])) as Record<string, string>;
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-async function eventually<T>(what: string, probe: () => Promise<T | undefined>, timeoutMs = 30_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
-    await sleep(200);
-  }
-}
+/** The stack's services need longer than the default wait here. */
+const eventually = <T>(what: string, probe: () => Promise<T | undefined>, timeoutMs = 30_000): Promise<T> => waitFor(what, probe, timeoutMs);
 
 /** A TCP connect within 2 s, or an error that says which part of the stack is down. */
 function reachable(what: string, host: string, port: number): Promise<void> {
