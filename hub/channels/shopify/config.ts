@@ -32,8 +32,11 @@ export const shopifyChannelConfigSchema = stackConfigSchema
     SHOPIFY_CIRCUIT_FAILURES: z.coerce.number().int().min(1).default(3),
     /** First open period of the circuit, doubled while probes fail, in ms. Default 1000. */
     SHOPIFY_CIRCUIT_OPEN_MS: ms.default(1_000),
-    /** Longest open period, in ms. Default 30000. */
-    SHOPIFY_CIRCUIT_MAX_OPEN_MS: ms.default(30_000),
+    /**
+     * Longest open period, in ms. Default 5000: a probe every 5 s costs nothing, and a longer
+     * period only delays the catch-up after a long outage (docs/performance.md).
+     */
+    SHOPIFY_CIRCUIT_MAX_OPEN_MS: ms.default(5_000),
     /** First retry delay after a failed call, doubled per attempt, in ms. Default 200. */
     SHOPIFY_BACKOFF_MS: ms.default(200),
     /** Longest retry delay, in ms. Default 5000. */
