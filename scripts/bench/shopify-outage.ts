@@ -217,7 +217,7 @@ async function main(): Promise<void> {
     process.stdout.write(
       [
         '',
-        `Outage: ${int(MOVEMENTS)} till sales over ${int(SKUS)} SKUs x 20 stores (${int(changed.size)} store levels changed) and ${new Set(lines.map((l) => l.order)).size} web orders (${lines.length} lines, ${orderLevels.size} DC01 levels) in Shopify, webhooks lost; produced in ${producedIn.toFixed(0)} s, applied by the hub ${appliedIn.toFixed(0)} s after the first; Shopify offline ${outageSeconds.toFixed(0)} s (${int(duringOutage.offlineRejected)} calls refused); plan ${PLAN} (${bucket.restoreRate} points/s, bucket ${int(bucket.maximumAvailable)}); channel circuit max open ${CIRCUIT === '' ? '30,000 ms (default)' : `${CIRCUIT} ms`}; 1-min load average ${loadBefore.toFixed(1)} when Shopify returned`,
+        `Outage: ${int(MOVEMENTS)} till sales over ${int(SKUS)} SKUs x 20 stores (${int(changed.size)} store levels changed) and ${new Set(lines.map((l) => l.order)).size} web orders (${lines.length} lines, ${orderLevels.size} DC01 levels) in Shopify, webhooks lost; produced in ${producedIn.toFixed(0)} s, applied by the hub ${appliedIn.toFixed(0)} s after the first; Shopify offline ${outageSeconds.toFixed(0)} s (${int(duringOutage.offlineRejected)} calls refused); plan ${PLAN} (${bucket.restoreRate} points/s, bucket ${int(bucket.maximumAvailable)}); channel circuit max open ${CIRCUIT === '' ? '5,000 ms (default)' : `${CIRCUIT} ms`}; 1-min load average ${loadBefore.toFixed(1)} when Shopify returned`,
         '',
         table(
           ['measure (from the moment Shopify answers again)', 'result'],
