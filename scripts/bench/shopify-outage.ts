@@ -20,7 +20,7 @@
  * levels, the order read-back pages of 542 points) fit in the bucket at its restore rate.
  *
  * The channel runs with its production settings; --circuit-max-open-ms sets
- * SHOPIFY_CIRCUIT_MAX_OPEN_MS (default 30,000: up to 30 s between probes during an outage).
+ * SHOPIFY_CIRCUIT_MAX_OPEN_MS (the channel's default, 5,000, probes at least every 5 s).
  */
 import { randomUUID } from 'node:crypto';
 import { loadavg } from 'node:os';
