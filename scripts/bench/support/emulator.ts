@@ -4,18 +4,10 @@
  */
 import { createInterface } from 'node:readline';
 import { Readable } from 'node:stream';
+import type { ChangeEntry } from '../../../emulators/shopify';
 import { PLANS, type PlanName } from '../../../emulators/shopify/config';
 
-export interface Change {
-  seq: number;
-  sku: string;
-  locationId: string;
-  hubLocation: string;
-  available: number;
-  /** When the emulator applied it, ms since the epoch (same machine clock as the bench). */
-  at: number;
-  source: 'api' | 'admin' | 'order';
-}
+export type Change = ChangeEntry;
 
 export type Plan = PlanName;
 export { PLANS };

@@ -3,9 +3,7 @@
  * writes nothing; the reconciliation report shows exactly those differences against Shopify's
  * current values. Switched to live, the channel pushes what shadow mode held back.
  */
-import { spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { resolve } from 'node:path';
 import type { Pool } from 'pg';
 import { connectIdempotentProducer } from '../../../core/kafka';
 import { TOPICS } from '../../../core/topics';
@@ -13,22 +11,14 @@ import { hubPool } from '../../support/hub-db';
 import { testKafka } from '../../support/kafka';
 import { countMovement } from '../../support/movements';
 import { startReconcilerAtEnd, startService, type Service } from '../../support/services';
+import { reconcile } from '../../support/reconcile-cli';
 import { ShopifyEmulator } from '../../support/shopify-emulator';
 import { sleep } from '../../support/wait';
 
-const ROOT = resolve(__dirname, '../../..');
 const run = randomUUID().slice(0, 8);
 const PORTS = { emulator: 18280, sinks: 18281, reconciler: 18282, channel: 18283 };
 const SKU = `SHADOW${run}`;
-
-function report(args: string[]): Promise<{ code: number; stdout: string }> {
-  return new Promise((done) => {
-    const child = spawn(resolve(ROOT, 'bin/stockhub-reconcile'), args, { cwd: ROOT, env: { ...process.env, SHOPIFY_ADMIN_URL: `http://127.0.0.1:${PORTS.emulator}` }, stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString('utf8')));
-    child.on('exit', (code) => done({ code: code ?? -1, stdout }));
-  });
-}
+const report = (args: string[]) => reconcile(args, { SHOPIFY_ADMIN_URL: `http://127.0.0.1:${PORTS.emulator}` });
 
 describe('Shopify channel in shadow mode', () => {
   let pool: Pool;

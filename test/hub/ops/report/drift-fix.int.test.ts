@@ -12,12 +12,11 @@
  * to stock.movements, so that the Shopify channel and the store feed carry them out as they would
  * any other change.
  */
-import { spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import type { Producer } from 'kafkajs';
 import { Client, type Pool } from 'pg';
@@ -28,10 +27,10 @@ import { TOPICS } from '../../../../core/topics';
 import { hubDbUrl, hubPool } from '../../../support/hub-db';
 import { stack, testKafka } from '../../../support/kafka';
 import { startReconcilerAtEnd, startService, startSinks, type Service } from '../../../support/services';
+import { reconcile, type ReconcileOutcome } from '../../../support/reconcile-cli';
 import { ShopifyEmulator } from '../../../support/shopify-emulator';
 import { eventually as waitFor, sleep } from '../../../support/wait';
 
-const ROOT = resolve(__dirname, '../../../..');
 const run = randomUUID().slice(0, 8).toUpperCase();
 const PORTS = { emulator: 18450, sinks: 18451, reconciler: 18452, channel: 18453, api: 18454, agent: 18455 };
 const SKU = { shopify: `DFS-${run}`, agent: `DFA-${run}` };
@@ -70,27 +69,8 @@ async function stackIsUp(): Promise<void> {
   ]);
 }
 
-interface Outcome {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
-
-/** bin/stockhub-reconcile as an operator runs it, with the environment given. */
-function reconcile(env: Record<string, string>, args: string[]): Promise<Outcome> {
-  return new Promise((done, fail) => {
-    const child = spawn(resolve(ROOT, 'bin/stockhub-reconcile'), args, { cwd: ROOT, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
-    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-    child.on('error', fail);
-    child.on('close', (code) => done({ code, stdout, stderr }));
-  });
-}
-
 /** The report's JSON, with the child's stderr in the error when stdout is not a report. */
-function json(outcome: Outcome): { rows: Array<Record<string, unknown>>; summary: Record<string, unknown>; fixes: Array<Record<string, unknown>> | null } {
+function json(outcome: ReconcileOutcome): { rows: Array<Record<string, unknown>>; summary: Record<string, unknown>; fixes: Array<Record<string, unknown>> | null } {
   try {
     return JSON.parse(outcome.stdout);
   } catch {
@@ -171,7 +151,7 @@ describe('stockhub-reconcile: drift behind the hub’s back, reported and fixed 
   describe('A. Shopify: an admin edit whose webhook is lost', () => {
     const sku = SKU.shopify;
     const env = { SHOPIFY_ADMIN_URL: `http://127.0.0.1:${PORTS.emulator}` };
-    const report = (...args: string[]) => reconcile(env, ['--system', 'shopify', '--sku', sku, '--format', 'json', ...args]);
+    const report = (...args: string[]) => reconcile(['--system', 'shopify', '--sku', sku, '--format', 'json', ...args], env);
     let emulator: ShopifyEmulator | undefined;
     const services: Service[] = [];
 
@@ -280,7 +260,7 @@ describe('stockhub-reconcile: drift behind the hub’s back, reported and fixed 
     let dir: string | undefined;
     let dbPath: string;
     let agentsFile: string;
-    const report = (...args: string[]) => reconcile({ STOCKHUB_AGENTS_FILE: agentsFile }, ['--system', 'agents', '--sku', sku, '--format', 'json', ...args]);
+    const report = (...args: string[]) => reconcile(['--system', 'agents', '--sku', sku, '--format', 'json', ...args], { STOCKHUB_AGENTS_FILE: agentsFile });
     const services: Service[] = [];
     const hubRow = async (s: string, location: string) =>
       (await pool.query<{ on_hand: string; version: string }>('SELECT on_hand, version FROM stock_levels WHERE sku = $1 AND location_id = $2', [s, location])).rows.map((r) => ({

@@ -4,39 +4,19 @@
  * values, drifts when the ERP changes behind the hub's back, and --fix brings the hub to the ERP's
  * number through stock.movements and a real reconciler.
  */
-import { spawn } from 'node:child_process';
 import { randomInt, randomUUID } from 'node:crypto';
-import { resolve } from 'node:path';
 import { Pool } from 'pg';
 import { TOPICS } from '../../../../core/topics';
 import { hubPool } from '../../../support/hub-db';
 import { stack, testKafka, TopicWatcher } from '../../../support/kafka';
+import { reconcile } from '../../../support/reconcile-cli';
 import { startReconcilerAtEnd, type Service } from '../../../support/services';
 
-const ROOT = resolve(__dirname, '../../../..');
 const run = randomUUID().slice(0, 8);
 // Not in the seed (8-digit SKUs from 10000001): a 9 and seven random digits.
 const SKU = `9${String(randomInt(0, 10_000_000)).padStart(7, '0')}`;
 
-interface Outcome {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
-
-function reconcile(...args: string[]): Promise<Outcome> {
-  return new Promise((done, fail) => {
-    const child = spawn(resolve(ROOT, 'bin/stockhub-reconcile'), args, { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
-    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-    child.on('error', fail);
-    child.on('close', (code) => done({ code, stdout, stderr }));
-  });
-}
-
-const report = (...args: string[]) => reconcile('--system', 'erp', '--sku', SKU, '--format', 'json', ...args);
+const report = (...args: string[]) => reconcile(['--system', 'erp', '--sku', SKU, '--format', 'json', ...args]);
 
 describe('stockhub-reconcile on the live stack', () => {
   let erp: Pool;
@@ -76,7 +56,7 @@ describe('stockhub-reconcile on the live stack', () => {
     expect(JSON.parse(stdout).rows).toEqual([
       expect.objectContaining({ system: 'erp', sku: SKU, location: 'S001', measure: 'onHand', hubValue: 12, systemValue: 9, difference: -3 }),
     ]);
-    const table = await reconcile('--system', 'erp', '--sku', SKU);
+    const table = await reconcile(['--system', 'erp', '--sku', SKU]);
     expect(table.code).toBe(1);
     expect(table.stdout).toMatch(new RegExp(`erp +${SKU} +S001 +onHand +12 +9 +-3\\n`));
   });
