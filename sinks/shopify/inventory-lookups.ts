@@ -14,6 +14,8 @@ interface LevelUpdate {
 }
 
 function levelUpdateOf(message: KafkaMessage): LevelUpdate | null {
+  // Only inventory updates need a lookup: the header says which, without parsing the body twice.
+  if (message.headers?.['x-shopify-topic']?.toString() !== 'inventory_levels/update') return null;
   try {
     const { headers, payload } = fromRawWebhookMessage(message);
     if (headers.topic !== 'inventory_levels/update') return null;
