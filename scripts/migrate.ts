@@ -1,13 +1,46 @@
-/** Applies the hub's database migrations (run by scripts/stack up). */
-import { loadConfig } from '../core/config';
+/**
+ * Applies the hub's database migrations (run by scripts/stack up). With --recreate (a freshly
+ * seeded ERP stand-in) it first drops the hub's database and empties the Redis cache: both hold
+ * the truth of an older stand-in, whose CDC event ids the new one would repeat.
+ */
+import { Client } from 'pg';
+import { loadConfig, stackConfigSchema } from '../core/config';
+import { createRedis } from '../core/redis';
+import { createLogger } from '../core/logging';
 import { hubDbConfigSchema } from '../hub/config';
 import { migrate } from '../hub/db/migrate';
 
-const config = loadConfig(hubDbConfigSchema);
-migrate(config.HUB_PG_URL, (line) => process.stderr.write(`[stack] hub db: ${line}\n`)).then(
-  (applied) => process.stderr.write(`[stack] hub db: ${applied.length} migration(s) applied, schema current\n`),
-  (error: unknown) => {
-    process.stderr.write(`[stack] ERROR: ${error instanceof Error ? error.message : String(error)}\n`);
-    process.exit(1);
-  },
-);
+const log = (line: string): void => void process.stderr.write(`[stack] hub db: ${line}\n`);
+
+async function recreate(url: string, redisUrl: string): Promise<void> {
+  const target = new URL(url);
+  const database = decodeURIComponent(target.pathname.slice(1));
+  const admin = new URL(url);
+  admin.pathname = '/postgres';
+  const server = new Client({ connectionString: admin.toString() });
+  await server.connect();
+  try {
+    await server.query(`DROP DATABASE IF EXISTS "${database.replace(/"/g, '""')}" WITH (FORCE)`);
+  } finally {
+    await server.end();
+  }
+  const redis = createRedis(redisUrl, createLogger('migrate', 'warn'));
+  try {
+    await redis.flushdb();
+  } finally {
+    redis.disconnect();
+  }
+  log(`dropped ${database} and emptied the cache: the ERP stand-in is new`);
+}
+
+async function main(): Promise<void> {
+  const config = loadConfig(hubDbConfigSchema.merge(stackConfigSchema.pick({ REDIS_URL: true })));
+  if (process.argv.includes('--recreate')) await recreate(config.HUB_PG_URL, config.REDIS_URL);
+  const applied = await migrate(config.HUB_PG_URL, log);
+  log(`${applied.length} migration(s) applied, schema current`);
+}
+
+main().catch((error: unknown) => {
+  process.stderr.write(`[stack] ERROR: ${error instanceof Error ? error.message : String(error)}\n`);
+  process.exit(1);
+});

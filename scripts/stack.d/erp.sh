@@ -58,6 +58,9 @@ CONF
       -v cdc_password="$ERP_CDC_PASSWORD" -f "$ROOT/connectors/standins/erp-postgres/schema.sql" >/dev/null
     erp_psql "$ERP_PG_DATABASE" -v skus="$SEED_SKUS" -v stores="$SEED_STORES" \
       -f "$ROOT/connectors/standins/erp-postgres/seed.sql" >/dev/null
+    # A new stand-in starts its WAL positions and journal numbers again, so the CDC event ids of
+    # an older stand-in would come back: the hub built from that older one must go with it.
+    touch "$DATA/hub-db-stale"
   fi
   # The write-back interface came after the first schema: add it to stand-ins created before.
   if [ -z "$(erp_psql "$ERP_PG_DATABASE" -tAc "SELECT 1 FROM pg_tables WHERE schemaname = 'ERPADM' AND tablename = 'HUBIMP'")" ]; then
