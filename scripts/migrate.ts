@@ -3,10 +3,9 @@
  * seeded ERP stand-in) it first drops the hub's database and empties the Redis cache: both hold
  * the truth of an older stand-in, whose CDC event ids the new one would repeat.
  */
+import Redis from 'ioredis';
 import { Client } from 'pg';
 import { loadConfig, stackConfigSchema } from '../core/config';
-import { createRedis } from '../core/redis';
-import { createLogger } from '../core/logging';
 import { hubDbConfigSchema } from '../hub/config';
 import { migrate } from '../hub/db/migrate';
 
@@ -24,8 +23,10 @@ async function recreate(url: string, redisUrl: string): Promise<void> {
   } finally {
     await server.end();
   }
-  const redis = createRedis(redisUrl, createLogger('migrate', 'warn'));
+  // Not the services' cache client, which fails commands until it is connected: this must wait for Redis once.
+  const redis = new Redis(redisUrl, { lazyConnect: true, maxRetriesPerRequest: 1, retryStrategy: () => null });
   try {
+    await redis.connect();
     await redis.flushdb();
   } finally {
     redis.disconnect();
