@@ -29,20 +29,22 @@ async function main(): Promise<() => Promise<void>> {
   const shopifyConfig = loadShopifyConfig();
   const shopify = createShopify(shopifyConfig, logger);
   const kafka = createKafka({ clientId: 'stockhub-sinks', brokers: config.KAFKA_BROKERS, logger });
-  const producer = await connectIdempotentProducer(kafka);
-  const publisher = new MovementPublisher(producer, metrics);
+  // A producer per path: an idempotent kafkajs producer sends one request at a time, so a shared
+  // one would queue each Debezium batch behind every till post and webhook (and the reverse).
+  const producers = await Promise.all([connectIdempotentProducer(kafka), connectIdempotentProducer(kafka), connectIdempotentProducer(kafka)]);
+  const [debeziumProducer, webhookProducer, edgeProducer] = producers;
   const fromBeginning = config.SINK_START_FROM === 'earliest';
 
   const debezium = new RawTopicWorker(
     kafka,
-    publisher,
+    new MovementPublisher(debeziumProducer, metrics),
     { name: 'sink-debezium', groupId: config.SINK_DEBEZIUM_GROUP, topics: mappers.debeziumTopics, fromBeginning, map: mappers.debezium },
     logger,
     metrics,
   );
   const shopifyNormalizer = new RawTopicWorker(
     kafka,
-    publisher,
+    new MovementPublisher(webhookProducer, metrics),
     {
       name: 'sink-shopify',
       groupId: config.SINK_SHOPIFY_GROUP,
@@ -58,15 +60,15 @@ async function main(): Promise<() => Promise<void>> {
   // Listen first: /health answers 503 until the consumers have joined their groups.
   const app = express();
   app.use(createOpsRouter('sinks', metrics, { debezium: () => debezium.isRunning(), shopify: () => shopifyNormalizer.isRunning() }));
-  app.use(createShopifyWebhookRouter({ shopify, producer, dedupe: new RedisWebhookDeduper(redis, logger), logger }));
-  app.use(createPdvRouter({ publisher, tokens, producer, logger }));
+  app.use(createShopifyWebhookRouter({ shopify, producer: edgeProducer, dedupe: new RedisWebhookDeduper(redis, logger), logger }));
+  app.use(createPdvRouter({ publisher: new MovementPublisher(edgeProducer, metrics), tokens, logger }));
   const server = listen(app, config.SINK_HTTP_PORT, logger, 'POST /v1/stores/{storeId}/movements, POST /webhooks/shopify, /health, /metrics');
   await Promise.all([debezium.start(), shopifyNormalizer.start()]);
 
   return async () => {
     server.close();
     await Promise.all([debezium.stop(), shopifyNormalizer.stop()]);
-    await producer.disconnect();
+    await Promise.all(producers.map((producer) => producer.disconnect()));
     redis.disconnect();
   };
 }

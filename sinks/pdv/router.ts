@@ -1,6 +1,5 @@
 import { randomUUID } from 'node:crypto';
 import express, { Router, type Request, type RequestHandler, type Response } from 'express';
-import type { Producer } from 'kafkajs';
 import { DependencyError, InvalidInputError } from '../../core/errors';
 import type { Logger } from '../../core/logging';
 import { fieldPath, pdvPostSchema, type PdvPost, type StockMovement } from '../../core/model';
@@ -16,11 +15,9 @@ const BODY_LIMIT = '1mb';
 const REQUEST_ID = /^[\w.:-]{1,128}$/;
 
 export interface PdvRouterDeps {
-  /** Writes the canonical events (acks=-1). */
+  /** Writes the canonical events and, in the same request, the post as received to raw.pdv.movements, for audit (acks=-1). */
   publisher: MovementPublisher;
   tokens: StoreTokens;
-  /** Writes the post as received to raw.pdv.movements, for audit. */
-  producer: Producer;
   logger: Logger;
 }
 
@@ -53,11 +50,11 @@ function toMovements(storeId: string, post: PdvPost, ingestedAt: string): StockM
 /**
  * POST /v1/stores/:storeId/movements: a store agent's batch of sales and returns. The whole
  * batch is validated before anything is written; it is acknowledged (202) only once Kafka has
- * acknowledged both the audit copy and the canonical events, so a till that gets no 202 retries
- * and a retry changes nothing (same event ids).
+ * acknowledged the audit copy and the canonical events (one produce request), so a till that gets
+ * no 202 retries and a retry changes nothing (same event ids).
  */
 export function createPdvRouter(deps: PdvRouterDeps): Router {
-  const { publisher, tokens, producer, logger } = deps;
+  const { publisher, tokens, logger } = deps;
 
   // Before the body is read: an unauthenticated caller does not get to upload a megabyte.
   const authorize: RequestHandler<{ storeId: string }> = (req, _res, next) => {
@@ -80,15 +77,9 @@ export function createPdvRouter(deps: PdvRouterDeps): Router {
     const post = parsePost(body);
     const receivedAt = new Date().toISOString();
     const events = toMovements(storeId, post, receivedAt);
+    const audit = { key: storeId, value: body, headers: { 'request.id': requestId, 'store.id': storeId, 'received.at': receivedAt } };
     try {
-      await Promise.all([
-        producer.send({
-          topic: TOPICS.pdvMovements,
-          acks: -1,
-          messages: [{ key: storeId, value: body, headers: { 'request.id': requestId, 'store.id': storeId, 'received.at': receivedAt } }],
-        }),
-        publisher.publish(events),
-      ]);
+      await publisher.publish(events, [], [{ topic: TOPICS.pdvMovements, messages: [audit] }]);
     } catch (error) {
       throw new DependencyError(`kafka did not acknowledge the batch: ${error instanceof Error ? error.message : String(error)}`, 'kafka', { cause: error });
     }

@@ -1,4 +1,4 @@
-import { CompressionTypes, type Message, type Producer } from 'kafkajs';
+import { CompressionTypes, type Message, type Producer, type TopicMessages } from 'kafkajs';
 import { chunkBySize } from '../../core/kafka';
 import { toDeadLetterMessage, type DeadLetter } from '../../core/dlq';
 import { InvalidInputError } from '../../core/errors';
@@ -25,12 +25,6 @@ export function movementMessage(event: StockMovement): Message {
   };
 }
 
-/**
- * Writes canonical movements (key = SKU, so one SKU's movements stay ordered) and dead letters.
- * The producer is idempotent and every send waits for all in-sync replicas (acks=-1): a caller
- * that commits its input offset, or answers an HTTP request, after `publish` resolves has lost
- * nothing.
- */
 export interface PublisherTopics {
   /** Default stock.movements. */
   movements: string;
@@ -38,6 +32,17 @@ export interface PublisherTopics {
   deadLetters: string;
 }
 
+/**
+ * Writes canonical movements (key = SKU, so one SKU's movements stay ordered) and dead letters.
+ * The producer is idempotent and every send waits for all in-sync replicas (acks=-1): a caller
+ * that commits its input offset, or answers an HTTP request, after `publish` resolves has lost
+ * nothing.
+ *
+ * Everything one call writes goes in as few produce requests as the size limit allows: an
+ * idempotent kafkajs producer has one request in flight and does not merge concurrent sends, so
+ * each extra request is a broker round trip that every other caller of the same producer waits
+ * behind.
+ */
 export class MovementPublisher {
   constructor(
     private readonly producer: Producer,
@@ -46,13 +51,21 @@ export class MovementPublisher {
     private readonly topics: PublisherTopics = { movements: TOPICS.movements, deadLetters: TOPICS.movementsDlq },
   ) {}
 
-  async publish(events: readonly StockMovement[], deadLetters: readonly DeadLetter[] = []): Promise<void> {
-    // Slices go one after the other: the idempotent producer keeps them in order per partition.
-    for (const messages of chunkBySize(events.map(movementMessage))) {
-      await this.producer.sendBatch({ topicMessages: [{ topic: this.topics.movements, messages }], acks: -1, compression: CompressionTypes.None });
-    }
-    for (const messages of chunkBySize(deadLetters.map(toDeadLetterMessage))) {
-      await this.producer.sendBatch({ topicMessages: [{ topic: this.topics.deadLetters, messages }], acks: -1, compression: CompressionTypes.None });
+  /**
+   * @param alongside records for other topics written in the first produce request, such as a
+   *   till post's audit copy: acknowledged together with the movements, or not at all.
+   */
+  async publish(events: readonly StockMovement[], deadLetters: readonly DeadLetter[] = [], alongside: readonly TopicMessages[] = []): Promise<void> {
+    const movementSlices = chunkBySize(events.map(movementMessage));
+    const letterSlices = chunkBySize(deadLetters.map(toDeadLetterMessage));
+    // Slices go one request after the other: the idempotent producer keeps them in order per partition.
+    for (let i = 0; i < Math.max(movementSlices.length, letterSlices.length, alongside.length > 0 ? 1 : 0); i += 1) {
+      const topicMessages: TopicMessages[] = i === 0 ? [...alongside] : [];
+      const movements = movementSlices[i];
+      const letters = letterSlices[i];
+      if (movements) topicMessages.push({ topic: this.topics.movements, messages: movements });
+      if (letters) topicMessages.push({ topic: this.topics.deadLetters, messages: letters });
+      await this.producer.sendBatch({ topicMessages, acks: -1, compression: CompressionTypes.None });
     }
     for (const event of events) this.metrics.movementsOut.inc({ system: event.source.system });
     for (const letter of deadLetters) this.metrics.deadLetters.inc({ stage: letter.stage });
