@@ -33,6 +33,11 @@ export class ShopifyCaller {
     private readonly logger: Logger,
   ) {}
 
+  /** False while the circuit is open or probing: then one call at a time. */
+  get closed(): boolean {
+    return this.circuit.state === 'closed';
+  }
+
   /** `cost` is the call's expected cost in points, for pacing before the answer says the truth. */
   async call<T>(operation: string, document: string, variables: Record<string, unknown> | undefined, cost: number): Promise<AdminResult<T>> {
     for (let attempt = 0; ; attempt++) {

@@ -24,6 +24,11 @@ export const shopifyChannelConfigSchema = stackConfigSchema
     SHOPIFY_CHANNEL_START_FROM: z.enum(['earliest', 'latest']).default('latest'),
     /** Quantities per inventorySetQuantities call, at most Shopify's 250. Default 250. */
     SHOPIFY_PUSH_BATCH: z.coerce.number().int().min(1).max(250).default(250),
+    /**
+     * inventorySetQuantities calls in flight at once while a backlog is due (after an outage),
+     * each of up to SHOPIFY_PUSH_BATCH quantities; the cost bucket still paces them. Default 4.
+     */
+    SHOPIFY_PUSH_CONCURRENCY: z.coerce.number().int().min(1).max(16).default(4),
     /** How long a change may wait for others to share its call, in ms. Default 100. */
     SHOPIFY_COALESCE_MS: ms.default(100),
     /** Points left in Shopify's bucket for other apps and the report CLI. Default 100. */

@@ -51,6 +51,7 @@ async function main(): Promise<() => Promise<void>> {
   const pusher = new Pusher(store, new ItemMap(pool, caller), caller, new EchoMarks(redis), shopifyLocationOf, channelMetrics, logger, {
     mode: config.SHOPIFY_CHANNEL_MODE,
     batch: config.SHOPIFY_PUSH_BATCH,
+    concurrency: config.SHOPIFY_PUSH_CONCURRENCY,
     coalesceMs: config.SHOPIFY_COALESCE_MS,
     staleRetryMs: config.SHOPIFY_STALE_RETRY_MS,
     backoffMs: config.SHOPIFY_BACKOFF_MS,

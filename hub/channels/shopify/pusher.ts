@@ -11,6 +11,11 @@ export interface PusherOptions {
   mode: 'live' | 'shadow';
   /** Quantities per call (<= 250). */
   batch: number;
+  /**
+   * Calls in flight at once while more than one call's worth is due (the backlog after an
+   * outage); one while the circuit is not closed.
+   */
+  concurrency: number;
   /** Wait after a change before a push, so that changes close together share a call, in ms. */
   coalesceMs: number;
   /** Wait before writing over Shopify's value after a lost compare-and-set, in ms. */
@@ -110,9 +115,10 @@ export class Pusher {
     if (woken && this.options.coalesceMs > 0) await sleep(this.options.coalesceMs);
   }
 
-  /** One call's worth of due rows; returns how many rows it handled. */
+  /** Up to `concurrency` calls' worth of due rows; returns how many rows it handled. */
   private async cycle(): Promise<number> {
-    const rows = await this.store.due(this.options.batch);
+    const width = this.caller.closed ? this.options.concurrency : 1;
+    const rows = await this.store.due(this.options.batch * width);
     if (rows.length === 0) return 0;
     const unknown = rows.filter((r) => r.inventoryItemId === null);
     if (unknown.length > 0) {
@@ -126,8 +132,20 @@ export class Pusher {
     }
     const ready = rows.filter((r) => !unsold.includes(r));
     if (this.options.mode === 'shadow') await this.shadow(ready);
-    else if (ready.length > 0) await this.push(ready);
+    else if (ready.length > 0) await this.pushAll(ready);
     return rows.length;
+  }
+
+  /**
+   * One call per `batch` rows, all in flight together: the rows are disjoint levels, each with its
+   * own compare-and-set base. The cycle ends once every call has settled, so a failure is retried
+   * from the queue's state and not beside calls still running.
+   */
+  private async pushAll(rows: DueRow[]): Promise<void> {
+    const calls: Array<Promise<void>> = [];
+    for (let i = 0; i < rows.length; i += this.options.batch) calls.push(this.push(rows.slice(i, i + this.options.batch)));
+    const failed = (await Promise.allSettled(calls)).find((r): r is PromiseRejectedResult => r.status === 'rejected');
+    if (failed) throw failed.reason;
   }
 
   private async shadow(rows: DueRow[]): Promise<void> {

@@ -15,12 +15,18 @@ interface Call {
   variables: Record<string, unknown> | undefined;
 }
 
-function harness(due: DueRow[], answer: (call: Call) => unknown, options: Partial<PusherOptions> = {}) {
+function harness(due: DueRow[], answer: (call: Call) => unknown, options: Partial<PusherOptions> = {}, circuitClosed = true) {
   const log: string[] = [];
   const calls: Call[] = [];
+  const limits: number[] = [];
+  let inFlight = 0;
+  let mostInFlight = 0;
   let served = false;
   const store = {
-    due: async () => (served ? [] : ((served = true), due)),
+    due: async (limit: number) => {
+      limits.push(limit);
+      return served ? [] : ((served = true), due.slice(0, limit));
+    },
     markPushed: async (rows: DueRow[]) => log.push(`pushed ${rows.map((r) => `${r.sku}@${r.locationId}=${r.wanted}`).join(',')}`),
     markConflict: async (rows: Array<{ sku: string; locationId: string; actual: number | null }>, waitMs: number) => log.push(`conflict ${rows.map((r) => `${r.sku}@${r.locationId} now ${r.actual}`).join(',')} wait ${waitMs}`),
     markFailed: async (rows: DueRow[], reason: string, permanent: boolean) => log.push(`failed ${rows.map((r) => r.sku).join(',')} ${permanent ? 'for good' : 'for now'}: ${reason}`),
@@ -28,8 +34,12 @@ function harness(due: DueRow[], answer: (call: Call) => unknown, options: Partia
   } as unknown as PushStore;
   const items = { resolve: async (skus: string[]) => new Map(skus.map((s) => [s, s === 'GONE' ? null : `9${s}`])) } as unknown as ItemMap;
   const caller = {
+    closed: circuitClosed,
     call: async (operation: string, _doc: string, variables: Record<string, unknown> | undefined) => {
       calls.push({ operation, variables });
+      mostInFlight = Math.max(mostInFlight, ++inFlight);
+      await new Promise((resolve) => setTimeout(resolve, 5));
+      inFlight -= 1;
       return { data: answer({ operation, variables }), cost: null };
     },
   } as unknown as ShopifyCaller;
@@ -40,6 +50,7 @@ function harness(due: DueRow[], answer: (call: Call) => unknown, options: Partia
   const pusher = new Pusher(store, items, caller, echo, new Map([['S001', '74128500001'], ['DC01', '74128450876']]), createChannelMetrics({ registry: new Registry() } as never), logger, {
     mode: 'live',
     batch: 250,
+    concurrency: 1,
     coalesceMs: 0,
     staleRetryMs: 2000,
     backoffMs: 10,
@@ -51,7 +62,7 @@ function harness(due: DueRow[], answer: (call: Call) => unknown, options: Partia
     await new Promise((resolve) => setTimeout(resolve, 50));
     await pusher.stop();
   };
-  return { log, calls, settle };
+  return { log, calls, limits, mostInFlight: () => mostInFlight, settle };
 }
 
 const ok = { inventorySetQuantities: { inventoryAdjustmentGroup: { id: 'gid://shopify/InventoryAdjustmentGroup/1' }, userErrors: [] } };
@@ -71,6 +82,28 @@ describe('Pusher', () => {
       { inventoryItemId: 'gid://shopify/InventoryItem/4B', locationId: 'gid://shopify/Location/74128450876', quantity: 0, changeFromQuantity: null },
     ]);
     expect(variables.idempotencyKey).toMatch(/^[0-9a-f]{48}$/);
+  });
+
+  it('with a backlog, has `concurrency` calls of `batch` quantities in flight at once, each level in one of them', async () => {
+    const rows = ['A', 'B', 'C', 'D', 'E', 'F', 'G'].map((sku) => row(sku, 'S001', 1, 0));
+    const h = harness(rows, () => ok, { batch: 2, concurrency: 3 });
+    await h.settle();
+    expect(h.limits[0]).toBe(6);
+    expect(h.mostInFlight()).toBe(3);
+    const pushed = h.calls.map((c) => (c.variables as { input: { quantities: Array<{ inventoryItemId: string }> } }).input.quantities.map((q) => q.inventoryItemId.slice(-2)));
+    expect(pushed).toEqual([
+      ['4A', '4B'],
+      ['4C', '4D'],
+      ['4E', '4F'],
+    ]);
+    expect(h.log.filter((l) => l.startsWith('pushed'))).toEqual(['pushed A@S001=1,B@S001=1', 'pushed C@S001=1,D@S001=1', 'pushed E@S001=1,F@S001=1']);
+  });
+
+  it('makes one call at a time while the circuit is open or probing', async () => {
+    const h = harness(['A', 'B', 'C', 'D'].map((sku) => row(sku, 'S001', 1, 0)), () => ok, { batch: 2, concurrency: 3 }, false);
+    await h.settle();
+    expect(h.limits[0]).toBe(2);
+    expect(h.mostInFlight()).toBe(1);
   });
 
   it('gives the same batch the same idempotency key', async () => {
