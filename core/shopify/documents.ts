@@ -50,30 +50,30 @@ export const ITEM_SKUS = /* GraphQL */ `
 `;
 export const ITEM_SKUS_MAX = 100;
 
-/** Available quantities of items at every location: the compare-and-set bases after a conflict. */
-export const ITEM_LEVELS = /* GraphQL */ `
-  query InventoryItemLevels($ids: [ID!]!) {
+/**
+ * Available quantities of items at one location: the compare-and-set bases after a conflict.
+ * One level an item costs 3 points (item, level, quantities), where every level of an item
+ * (`inventoryLevels(first: 25)`) cost 78: after an outage the re-reads of the web orders' levels
+ * took most of a Standard bucket's minute.
+ */
+export const ITEM_LEVELS_AT = /* GraphQL */ `
+  query InventoryItemLevelsAt($ids: [ID!]!, $locationId: ID!) {
     nodes(ids: $ids) {
       ... on InventoryItem {
         legacyResourceId
-        sku
-        inventoryLevels(first: 25) {
-          nodes {
-            location {
-              legacyResourceId
-            }
-            quantities(names: ["available"]) {
-              name
-              quantity
-            }
+        inventoryLevel(locationId: $locationId) {
+          quantities(names: ["available"]) {
+            name
+            quantity
           }
         }
       }
     }
   }
 `;
-/** Items per ITEM_LEVELS call: 25 levels each keeps a call near 80 points an item. */
-export const ITEM_LEVELS_MAX = 10;
+/** Items per ITEM_LEVELS_AT call (Shopify's limit for `nodes`), and its cost in points per item. */
+export const ITEM_LEVELS_AT_MAX = 250;
+export const ITEM_LEVELS_AT_COST = 3;
 
 /** Orders changed since a time (`query` "updated_at:>='…'"), oldest first, to read back what webhooks lost. */
 export const ORDERS_UPDATED_SINCE = /* GraphQL */ `

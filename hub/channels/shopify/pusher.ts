@@ -214,18 +214,24 @@ export class Pusher {
     }
   }
 
-  /** Shopify's current available per item@location (decimal ids). */
+  /** Shopify's current available per item@location (decimal ids), read per location. */
   private async readActual(rows: DueRow[]): Promise<Map<string, number>> {
-    type Levels = { nodes: Array<{ legacyResourceId: string; inventoryLevels: { nodes: Array<{ location: { legacyResourceId: string }; quantities: Array<{ name: string; quantity: number }> }> } } | null> };
-    const ids = [...new Set(rows.map((r) => r.inventoryItemId!))];
+    type Levels = { nodes: Array<{ legacyResourceId: string; inventoryLevel: { quantities: Array<{ name: string; quantity: number }> } | null } | null> };
+    const itemsAt = new Map<string, Set<string>>();
+    for (const row of rows) {
+      const location = this.shopifyLocationOf.get(row.locationId)!;
+      itemsAt.set(location, (itemsAt.get(location) ?? new Set()).add(row.inventoryItemId!));
+    }
     const actual = new Map<string, number>();
-    for (let i = 0; i < ids.length; i += documents.ITEM_LEVELS_MAX) {
-      const chunk = ids.slice(i, i + documents.ITEM_LEVELS_MAX);
-      const result = await this.caller.call<Levels>('inventoryItemLevels', documents.ITEM_LEVELS, { ids: chunk.map(inventoryItemGid) }, chunk.length * 80);
-      for (const item of result.data.nodes) {
-        for (const level of item?.inventoryLevels.nodes ?? []) {
-          const available = level.quantities.find((q) => q.name === 'available');
-          if (item && available) actual.set(`${item.legacyResourceId}@${level.location.legacyResourceId}`, available.quantity);
+    for (const [location, items] of itemsAt) {
+      const ids = [...items];
+      for (let i = 0; i < ids.length; i += documents.ITEM_LEVELS_AT_MAX) {
+        const chunk = ids.slice(i, i + documents.ITEM_LEVELS_AT_MAX);
+        const variables = { ids: chunk.map(inventoryItemGid), locationId: locationGid(location) };
+        const result = await this.caller.call<Levels>('inventoryItemLevelsAt', documents.ITEM_LEVELS_AT, variables, chunk.length * documents.ITEM_LEVELS_AT_COST);
+        for (const item of result.data.nodes) {
+          const available = item?.inventoryLevel?.quantities.find((q) => q.name === 'available');
+          if (item && available) actual.set(`${item.legacyResourceId}@${location}`, available.quantity);
         }
       }
     }

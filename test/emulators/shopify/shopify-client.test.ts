@@ -55,13 +55,13 @@ describe('the @shopify/shopify-api client against the emulator', () => {
     const replay = await request<SetResult>(documents.SET_QUANTITIES, variables);
     expect(replay.data).toEqual(first.data);
 
-    const levels = await request<{ nodes: Array<{ inventoryLevels: { nodes: Array<{ location: { legacyResourceId: string }; quantities: Array<{ quantity: number }> }> } }> }>(
-      documents.ITEM_LEVELS,
-      { ids: [ids['10000001']] },
-    );
-    const s001 = levels.data.nodes[0]!.inventoryLevels.nodes.find((l) => l.location.legacyResourceId === S001)!;
-    expect(s001.quantities).toEqual([{ name: 'available', quantity: 9 }]);
-    expect(levels.cost?.requestedQueryCost).toBe(1 + 2 + 25 * 3);
+    const levels = await request<{ nodes: Array<{ legacyResourceId: string; inventoryLevel: { quantities: Array<{ quantity: number }> } | null }> }>(documents.ITEM_LEVELS_AT, {
+      ids: [ids['10000001'], ids['10000002']],
+      locationId: locationGid(S001),
+    });
+    expect(levels.data.nodes[0]!.inventoryLevel!.quantities).toEqual([{ name: 'available', quantity: 9 }]);
+    expect(levels.data.nodes.map((n) => n.legacyResourceId)).toEqual([ids['10000001']!.split('/').pop(), ids['10000002']!.split('/').pop()]);
+    expect(levels.cost?.requestedQueryCost).toBe(2 * documents.ITEM_LEVELS_AT_COST);
   });
 
   it('reads orders back since a time', async () => {

@@ -126,11 +126,12 @@ describe('Pusher', () => {
               ],
             },
           }
-        : { nodes: [{ legacyResourceId: '4A', inventoryLevels: { nodes: [{ location: { legacyResourceId: '74128500001' }, quantities: [{ name: 'available', quantity: 6 }] }] } }] },
+        : { nodes: [{ legacyResourceId: '4A', inventoryLevel: { quantities: [{ name: 'available', quantity: 6 }] } }] },
     );
     await h.settle();
     expect(h.log.slice(1)).toEqual(['unmark 3', 'failed C for good: Shopify: ITEM_NOT_STOCKED_AT_LOCATION', 'conflict A@S001 now 6 wait 2000']);
-    expect(h.calls.map((c) => c.operation)).toEqual(['inventorySetQuantities', 'inventoryItemLevels']);
+    expect(h.calls.map((c) => c.operation)).toEqual(['inventorySetQuantities', 'inventoryItemLevelsAt']);
+    expect(h.calls[1]!.variables).toEqual({ ids: ['gid://shopify/InventoryItem/4A'], locationId: 'gid://shopify/Location/74128500001' });
   });
 
   it('sets aside SKUs Shopify does not sell without calling Shopify for them', async () => {
