@@ -45,7 +45,7 @@ export class ShopifyCaller {
       const waitMs = this.pacer.reserveFor(cost);
       if (waitMs > 0) await sleep(waitMs);
       try {
-        const result = await this.request<T>(document, variables);
+        const result = await this.request<T>(document, variables).finally(() => this.pacer.settle(cost));
         this.metrics.calls.inc({ operation, outcome: 'ok' });
         if (result.cost) {
           this.pacer.update(result.cost.throttleStatus);

@@ -9,6 +9,8 @@ import type { ThrottleStatus } from '../../../core/shopify';
 export class Pacer {
   private status: ThrottleStatus | null = null;
   private at = 0;
+  /** Points reserved by calls not answered yet: an answer's status does not count them. */
+  private inFlight = 0;
 
   constructor(
     /** Points left in the bucket for other callers. */
@@ -16,8 +18,9 @@ export class Pacer {
     private readonly now: () => number = Date.now,
   ) {}
 
+  /** An answer's bucket state, less what the calls still in flight will cost. */
   update(status: ThrottleStatus): void {
-    this.status = status;
+    this.status = { ...status, currentlyAvailable: status.currentlyAvailable - this.inFlight };
     this.at = this.now();
   }
 
@@ -36,7 +39,13 @@ export class Pacer {
     const waitMs = estimate.currentlyAvailable >= need ? 0 : Math.ceil(((need - estimate.currentlyAvailable) / estimate.restoreRate) * 1000);
     this.status = { ...estimate, currentlyAvailable: estimate.currentlyAvailable + (waitMs / 1000) * estimate.restoreRate - cost };
     this.at = this.now() + waitMs;
+    this.inFlight += cost;
     return waitMs;
+  }
+
+  /** The call reserved with `cost` has been answered or has failed; call before `update`. */
+  settle(cost: number): void {
+    this.inFlight = Math.max(0, this.inFlight - cost);
   }
 
   /** Shopify said THROTTLED: its state replaces the estimate. */

@@ -28,6 +28,18 @@ describe('Pacer', () => {
     expect(pacer.reserveFor(10)).toBe(1000);
   });
 
+  it('an answer does not forget the points of calls still in flight', () => {
+    const pacer = new Pacer(0, clock);
+    now = 0;
+    pacer.update({ maximumAvailable: 2000, currentlyAvailable: 40, restoreRate: 100 });
+    expect([pacer.reserveFor(10), pacer.reserveFor(10), pacer.reserveFor(10)]).toEqual([0, 0, 0]);
+    // the first answer comes back: Shopify has charged it, not the other two
+    pacer.settle(10);
+    pacer.update({ maximumAvailable: 2000, currentlyAvailable: 30, restoreRate: 100 });
+    expect(pacer.estimate()?.currentlyAvailable).toBe(10);
+    expect(pacer.reserveFor(20)).toBe(100);
+  });
+
   it("takes Shopify's word after THROTTLED", () => {
     const pacer = new Pacer(0, clock);
     now = 0;
