@@ -4,25 +4,14 @@
  * the truth of an older stand-in, whose CDC event ids the new one would repeat.
  */
 import Redis from 'ioredis';
-import { Client } from 'pg';
 import { loadConfig, stackConfigSchema } from '../core/config';
 import { hubDbConfigSchema } from '../hub/config';
-import { migrate } from '../hub/db/migrate';
+import { dropDatabase, migrate } from '../hub/db';
 
 const log = (line: string): void => void process.stderr.write(`[stack] hub db: ${line}\n`);
 
 async function recreate(url: string, redisUrl: string): Promise<void> {
-  const target = new URL(url);
-  const database = decodeURIComponent(target.pathname.slice(1));
-  const admin = new URL(url);
-  admin.pathname = '/postgres';
-  const server = new Client({ connectionString: admin.toString() });
-  await server.connect();
-  try {
-    await server.query(`DROP DATABASE IF EXISTS "${database.replace(/"/g, '""')}" WITH (FORCE)`);
-  } finally {
-    await server.end();
-  }
+  const database = await dropDatabase(url);
   // Not the services' cache client, which fails commands until it is connected: this must wait for Redis once.
   const redis = new Redis(redisUrl, { lazyConnect: true, maxRetriesPerRequest: 1, retryStrategy: () => null });
   try {

@@ -1,3 +1,3 @@
-export { migrate, MIGRATIONS_DIR } from './migrate';
+export { dropDatabase, migrate, MIGRATIONS_DIR } from './migrate';
 export { createPool } from './pool';
 export { inTransaction } from './transaction';

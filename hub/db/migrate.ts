@@ -5,13 +5,11 @@ import { DependencyError } from '../../core/errors';
 
 export const MIGRATIONS_DIR = resolve(__dirname, 'migrations');
 
-/**
- * Creates the hub's database if it is missing and applies the migrations not yet applied, each in
- * its own transaction, in file-name order. Returns the names it applied.
- */
-export async function migrate(url: string, log: (line: string) => void = () => undefined): Promise<string[]> {
+const quoted = (name: string): string => `"${name.replace(/"/g, '""')}"`;
+
+/** Runs `work` on the server's `postgres` database, with the name of the database `url` points at. */
+async function onServer<T>(url: string, work: (server: Client, database: string) => Promise<T>): Promise<T> {
   const target = new URL(url);
-  const database = decodeURIComponent(target.pathname.slice(1));
   const admin = new URL(url);
   admin.pathname = '/postgres';
   const server = new Client({ connectionString: admin.toString() });
@@ -21,14 +19,32 @@ export async function migrate(url: string, log: (line: string) => void = () => u
     throw new DependencyError(`the hub's PostgreSQL at ${target.host} is not reachable (start PostgreSQL, or set HUB_PG_URL)`, 'postgresql', { cause, retriable: false });
   }
   try {
-    const exists = await server.query('SELECT 1 FROM pg_database WHERE datname = $1', [database]);
-    if (exists.rowCount === 0) {
-      await server.query(`CREATE DATABASE "${database.replace(/"/g, '""')}"`);
-      log(`created database ${database}`);
-    }
+    return await work(server, decodeURIComponent(target.pathname.slice(1)));
   } finally {
     await server.end();
   }
+}
+
+/** Drops the database `url` points at, closing its connections; returns its name. */
+export async function dropDatabase(url: string): Promise<string> {
+  return onServer(url, async (server, database) => {
+    await server.query(`DROP DATABASE IF EXISTS ${quoted(database)} WITH (FORCE)`);
+    return database;
+  });
+}
+
+/**
+ * Creates the hub's database if it is missing and applies the migrations not yet applied, each in
+ * its own transaction, in file-name order. Returns the names it applied.
+ */
+export async function migrate(url: string, log: (line: string) => void = () => undefined): Promise<string[]> {
+  await onServer(url, async (server, database) => {
+    const exists = await server.query('SELECT 1 FROM pg_database WHERE datname = $1', [database]);
+    if (exists.rowCount === 0) {
+      await server.query(`CREATE DATABASE ${quoted(database)}`);
+      log(`created database ${database}`);
+    }
+  });
 
   const db = new Client({ connectionString: url });
   await db.connect();

@@ -59,7 +59,8 @@ export class MovementPublisher {
     const movementSlices = chunkBySize(events.map(movementMessage));
     const letterSlices = chunkBySize(deadLetters.map(toDeadLetterMessage));
     // Slices go one request after the other: the idempotent producer keeps them in order per partition.
-    for (let i = 0; i < Math.max(movementSlices.length, letterSlices.length, alongside.length > 0 ? 1 : 0); i += 1) {
+    const requests = Math.max(movementSlices.length, letterSlices.length, alongside.length > 0 ? 1 : 0);
+    for (let i = 0; i < requests; i += 1) {
       const topicMessages: TopicMessages[] = i === 0 ? [...alongside] : [];
       const movements = movementSlices[i];
       const letters = letterSlices[i];

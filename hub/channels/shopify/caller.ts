@@ -34,7 +34,7 @@ export class ShopifyCaller {
   ) {}
 
   /** False while the circuit is open or probing: then one call at a time. */
-  get closed(): boolean {
+  get circuitClosed(): boolean {
     return this.circuit.state === 'closed';
   }
 

@@ -117,7 +117,7 @@ export class Pusher {
 
   /** Up to `concurrency` calls' worth of due rows; returns how many rows it handled. */
   private async cycle(): Promise<number> {
-    const width = this.caller.closed ? this.options.concurrency : 1;
+    const width = this.caller.circuitClosed ? this.options.concurrency : 1;
     const rows = await this.store.due(this.options.batch * width);
     if (rows.length === 0) return 0;
     const unknown = rows.filter((r) => r.inventoryItemId === null);

@@ -17,7 +17,7 @@ import { Pool } from 'pg';
 import { loadConfig } from '../../../core/config';
 import { ensureTopics } from '../../../core/kafka';
 import { hubDbConfigSchema } from '../../../hub/config';
-import { migrate } from '../../../hub/db';
+import { dropDatabase, migrate } from '../../../hub/db';
 import { testKafka } from '../../../test/support/kafka';
 import { startReconcilerAtEnd, startService, startSinks, type Service } from '../../../test/support/services';
 import { ShopifyEmulator } from '../../../test/support/shopify-emulator';
@@ -67,9 +67,7 @@ export async function startBenchStack(name: string, run: string, ports: BenchPor
     if (keep) {
       log(`kept database ${database} and topic ${levelsTopic} (--keep)`);
     } else {
-      const server = new Pool({ connectionString: Object.assign(new URL(url), { pathname: '/postgres' }).toString(), max: 1 });
-      await server.query(`DROP DATABASE IF EXISTS "${database}" WITH (FORCE)`).catch((error: unknown) => log(`could not drop ${database}: ${String(error)}`));
-      await server.end();
+      await dropDatabase(url.toString()).catch((error: unknown) => log(`could not drop ${database}: ${String(error)}`));
       await admin.deleteTopics({ topics: [levelsTopic] }).catch(() => undefined);
     }
     await admin.disconnect().catch(() => undefined);

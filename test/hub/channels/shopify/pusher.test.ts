@@ -34,7 +34,7 @@ function harness(due: DueRow[], answer: (call: Call) => unknown, options: Partia
   } as unknown as PushStore;
   const items = { resolve: async (skus: string[]) => new Map(skus.map((s) => [s, s === 'GONE' ? null : `9${s}`])) } as unknown as ItemMap;
   const caller = {
-    closed: circuitClosed,
+    circuitClosed,
     call: async (operation: string, _doc: string, variables: Record<string, unknown> | undefined) => {
       calls.push({ operation, variables });
       mostInFlight = Math.max(mostInFlight, ++inFlight);

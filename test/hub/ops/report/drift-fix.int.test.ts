@@ -19,11 +19,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import type { Producer } from 'kafkajs';
-import { Client, type Pool } from 'pg';
+import type { Pool } from 'pg';
 import { connectIdempotentProducer } from '../../../../core/kafka';
 import { deterministicEventId, MOVEMENT_SCHEMA_VERSION, stockMovementSchema } from '../../../../core/model';
 import { loadShopifyConfig } from '../../../../core/shopify';
 import { TOPICS } from '../../../../core/topics';
+import { dropDatabase } from '../../../../hub/db';
 import { hubDbUrl, hubPool } from '../../../support/hub-db';
 import { stack, testKafka } from '../../../support/kafka';
 import { startReconcilerAtEnd, startService, startSinks, type Service } from '../../../support/services';
@@ -188,13 +189,7 @@ describe('stockhub-reconcile: drift behind the hub’s back, reported and fixed 
     afterAll(async () => {
       for (const service of services.reverse()) await service.stop();
       await emulator?.stop();
-      const admin = new Client({ connectionString: Object.assign(new URL(hubDbUrl), { pathname: '/postgres' }).toString() });
-      await admin.connect();
-      try {
-        await admin.query(`DROP DATABASE IF EXISTS "${new URL(channelDbUrl).pathname.slice(1)}" WITH (FORCE)`);
-      } finally {
-        await admin.end();
-      }
+      await dropDatabase(channelDbUrl);
     });
 
     it('shows zero drift while Shopify shows the hub’s values', async () => {
