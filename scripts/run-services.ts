@@ -2,17 +2,20 @@
  * Runs the project's services side by side as child processes (node with the tsx loader), each
  * logging JSON to .stack/logs/<name>.log: the Shopify emulator, the sinks, the hub, its channels,
  * three store agents, and the simulated trading day that drives them. Waits until each /health
- * answers, prints where they listen and where the dashboard is, and stops them all on Ctrl-C
- * (SIGINT) or SIGTERM. Used by `npm start`.
+ * answers, prints where they listen and where the dashboard is, restarts a service that exits
+ * (with backoff, scripts/restart-policy.ts) while the others go on, and stops them all on Ctrl-C
+ * (SIGINT) or SIGTERM. Used by `npm start`; the fault suite (scripts/chaos) supervises its own
+ * services with the same Supervisor.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createWriteStream, mkdirSync } from 'node:fs';
 import { resolve } from 'node:path';
+import { DEFAULT_RESTART_POLICY, FRESH, nextRestart, type RestartPolicy, type RestartState } from './restart-policy';
 
 const ROOT = resolve(__dirname, '..');
 const LOGS = resolve(ROOT, '.stack/logs');
 
-interface ServiceSpec {
+export interface ServiceSpec {
   name: string;
   entry: string;
   port: number;
@@ -20,6 +23,164 @@ interface ServiceSpec {
   env?: Record<string, string>;
   /** Its plain progress lines (not its JSON log) also go to the terminal. */
   echo?: boolean;
+}
+
+export interface SupervisorOptions {
+  /** Where <logPrefix><name>.log goes. */
+  logs: string;
+  logPrefix?: string;
+  policy?: RestartPolicy;
+  /** Terminal lines (restarts, waits). */
+  say: (line: string) => void;
+}
+
+/** What the supervisor saw happen to a service; the fault suite times recoveries from these. */
+export interface ServiceEvent {
+  type: 'started' | 'healthy' | 'exited';
+  name: string;
+  at: number;
+  detail?: string;
+}
+
+interface Supervised {
+  spec: ServiceSpec;
+  child: ChildProcess | null;
+  startedAt: number;
+  healthyAt: number | null;
+  restart: RestartState;
+  restarts: number;
+  timer: NodeJS.Timeout | null;
+}
+
+const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
+
+async function answers(port: number): Promise<boolean> {
+  try {
+    return (await fetch(`http://127.0.0.1:${port}/health`, { signal: AbortSignal.timeout(2_000) })).ok;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * Keeps child services running: one that exits is started again after the restart policy's
+ * delay, logged to the terminal; the others are not touched. stopAll() ends the supervision.
+ */
+export class Supervisor {
+  private readonly services = new Map<string, Supervised>();
+  private readonly listeners: Array<(event: ServiceEvent) => void> = [];
+  private stopping = false;
+
+  constructor(private readonly options: SupervisorOptions) {
+    mkdirSync(options.logs, { recursive: true });
+  }
+
+  onEvent(listener: (event: ServiceEvent) => void): void {
+    this.listeners.push(listener);
+  }
+
+  add(spec: ServiceSpec): void {
+    const entry: Supervised = { spec, child: null, startedAt: 0, healthyAt: null, restart: FRESH, restarts: 0, timer: null };
+    this.services.set(spec.name, entry);
+    this.launch(entry);
+  }
+
+  pid(name: string): number | undefined {
+    return this.services.get(name)?.child?.pid;
+  }
+
+  restarts(name: string): number {
+    return this.services.get(name)?.restarts ?? 0;
+  }
+
+  names(): string[] {
+    return [...this.services.keys()];
+  }
+
+  /** Resolves once the service's current run answers /health; fails after timeoutMs. */
+  async waitHealthy(name: string, timeoutMs: number): Promise<void> {
+    const entry = this.services.get(name);
+    if (entry === undefined) throw new Error(`no service named ${name}`);
+    const deadline = Date.now() + timeoutMs;
+    let lastReport = Date.now();
+    while (Date.now() < deadline) {
+      if (entry.healthyAt !== null) return;
+      if (Date.now() - lastReport > 10_000) {
+        this.options.say(`waiting for ${name} ...`);
+        lastReport = Date.now();
+      }
+      await sleep(200);
+    }
+    throw new Error(`${name} not healthy after ${timeoutMs / 1000} s; see ${this.logPath(name)}`);
+  }
+
+  async stopAll(): Promise<void> {
+    this.stopping = true;
+    const running = [...this.services.values()].filter((s) => s.child !== null);
+    for (const s of this.services.values()) if (s.timer) clearTimeout(s.timer);
+    const exits = running.map((s) => new Promise((r) => s.child!.once('exit', r)));
+    for (const s of running) s.child!.kill('SIGTERM');
+    await Promise.race([Promise.all(exits), sleep(15_000)]);
+    for (const s of running) s.child?.kill('SIGKILL');
+  }
+
+  private logPath(name: string): string {
+    return resolve(this.options.logs, `${this.options.logPrefix ?? ''}${name}.log`);
+  }
+
+  private emit(event: ServiceEvent): void {
+    for (const listener of this.listeners) listener(event);
+  }
+
+  private launch(entry: Supervised): void {
+    const { spec } = entry;
+    const log = createWriteStream(this.logPath(spec.name), { flags: 'a' });
+    // node with tsx's loader, not the tsx wrapper: a kill -9 of the wrapper would leave its node child running.
+    const child = spawn(process.execPath, ['--import', 'tsx', spec.entry], { cwd: ROOT, env: { ...process.env, ...spec.env }, stdio: ['ignore', 'pipe', 'pipe'] });
+    child.stdout!.pipe(log);
+    child.stderr!.pipe(log);
+    if (spec.echo) {
+      child.stdout!.on('data', (chunk: Buffer) => {
+        for (const line of chunk.toString('utf8').split('\n')) if (line.startsWith('[')) process.stdout.write(`${line}\n`);
+      });
+    }
+    entry.child = child;
+    entry.startedAt = Date.now();
+    entry.healthyAt = null;
+    this.emit({ type: 'started', name: spec.name, at: entry.startedAt });
+    void this.watchHealth(entry, child);
+    child.on('exit', (code, signal) => {
+      entry.child = null;
+      const at = Date.now();
+      this.emit({ type: 'exited', name: spec.name, at, detail: String(code ?? signal) });
+      if (this.stopping) return;
+      const healthyFor = entry.healthyAt === null ? 0 : at - entry.healthyAt;
+      const decision = nextRestart(this.options.policy ?? DEFAULT_RESTART_POLICY, entry.restart, healthyFor);
+      entry.restart = decision.state;
+      entry.restarts++;
+      this.options.say(
+        `${spec.name} exited (${code ?? signal}) after ${((at - entry.startedAt) / 1000).toFixed(0)} s; restart ${entry.restarts} in ${(decision.delayMs / 1000).toFixed(1)} s (see ${this.logPath(spec.name)})`,
+      );
+      entry.timer = setTimeout(() => {
+        entry.timer = null;
+        if (!this.stopping) this.launch(entry);
+      }, decision.delayMs);
+    });
+  }
+
+  /** Marks the run healthy at its first 200 from /health; bounded by the run itself. */
+  private async watchHealth(entry: Supervised, child: ChildProcess): Promise<void> {
+    while (entry.child === child && !this.stopping) {
+      if (await answers(entry.spec.port)) {
+        if (entry.child !== child) return;
+        entry.healthyAt = Date.now();
+        if (entry.restarts > 0) this.options.say(`${entry.spec.name} healthy again (restart ${entry.restarts}, ${((entry.healthyAt - entry.startedAt) / 1000).toFixed(1)} s after its start)`);
+        this.emit({ type: 'healthy', name: entry.spec.name, at: entry.healthyAt });
+        return;
+      }
+      await sleep(250);
+    }
+  }
 }
 
 const port = (name: string, fallback: number): number => Number(process.env[name] ?? fallback);
@@ -53,63 +214,27 @@ const SERVICES: ServiceSpec[] = [
 /** The store agents need the API, the simulator everything: groups start one after the other. */
 const GROUPS = [SERVICES.filter((s) => !s.name.startsWith('agent-') && s.name !== 'simulator'), SERVICES.filter((s) => s.name.startsWith('agent-')), SERVICES.filter((s) => s.name === 'simulator')];
 
-const children = new Map<string, ChildProcess>();
-let stopping = false;
-
-function startOne(spec: ServiceSpec): void {
-  const log = createWriteStream(resolve(LOGS, `${spec.name}.log`), { flags: 'a' });
-  const child = spawn(process.execPath, ['--import', 'tsx', spec.entry], { cwd: ROOT, env: { ...process.env, ...spec.env }, stdio: ['ignore', 'pipe', 'pipe'] });
-  child.stdout!.pipe(log);
-  child.stderr!.pipe(log);
-  if (spec.echo) {
-    child.stdout!.on('data', (chunk: Buffer) => {
-      for (const line of chunk.toString('utf8').split('\n')) if (line.startsWith('[')) process.stdout.write(`${line}\n`);
-    });
-  }
-  child.on('exit', (code, signal) => {
-    children.delete(spec.name);
-    if (!stopping) {
-      process.stderr.write(`[start] ${spec.name} exited (${code ?? signal}); see .stack/logs/${spec.name}.log. Stopping the others.\n`);
-      void stopAll(1);
-    }
-  });
-  children.set(spec.name, child);
-}
-
-async function waitHealthy(spec: ServiceSpec, timeoutMs: number): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  let lastReport = 0;
-  while (Date.now() < deadline) {
-    try {
-      if ((await fetch(`http://127.0.0.1:${spec.port}/health`)).ok) return;
-    } catch {
-      // not listening yet
-    }
-    if (Date.now() - lastReport > 10_000) {
-      process.stderr.write(`[start] waiting for ${spec.name} ...\n`);
-      lastReport = Date.now();
-    }
-    await new Promise((r) => setTimeout(r, 300));
-  }
-  throw new Error(`${spec.name} not healthy after ${timeoutMs / 1000} s; see .stack/logs/${spec.name}.log`);
-}
-
-async function stopAll(code: number): Promise<void> {
-  stopping = true;
-  const exits = [...children.values()].map((child) => new Promise((r) => child.once('exit', r)));
-  for (const child of children.values()) child.kill('SIGTERM');
-  await Promise.race([Promise.all(exits), new Promise((r) => setTimeout(r, 15_000))]);
-  for (const child of children.values()) child.kill('SIGKILL');
-  process.exit(code);
-}
+const say = (line: string): void => void process.stderr.write(`[start] ${line}\n`);
 
 async function main(): Promise<void> {
-  mkdirSync(LOGS, { recursive: true });
-  process.on('SIGINT', () => void stopAll(0));
-  process.on('SIGTERM', () => void stopAll(0));
-  for (const group of GROUPS) {
-    for (const spec of group) startOne(spec);
-    for (const spec of group) await waitHealthy(spec, 180_000);
+  const supervisor = new Supervisor({ logs: LOGS, say });
+  let stopping = false;
+  const stop = (code: number): void => {
+    if (stopping) return;
+    stopping = true;
+    void supervisor.stopAll().then(() => process.exit(code));
+  };
+  process.on('SIGINT', () => stop(0));
+  process.on('SIGTERM', () => stop(0));
+  try {
+    for (const group of GROUPS) {
+      for (const spec of group) supervisor.add(spec);
+      for (const spec of group) await supervisor.waitHealthy(spec.name, 180_000);
+    }
+  } catch (error) {
+    say(error instanceof Error ? error.message : String(error));
+    stop(1);
+    return;
   }
   process.stdout.write('\nstockhub is running:\n');
   for (const spec of SERVICES) {
@@ -122,13 +247,11 @@ async function main(): Promise<void> {
       '  report        bin/stockhub-reconcile --changed-since 15m  (hub vs ERP, WMS, Shopify, store agents)',
       '  dead letters  bin/stockhub-dlq list',
       '  simulated day progress: .stack/logs/simulator.log (every 10 s)',
-      'Ctrl-C stops the services; scripts/stack down stops the stack.',
+      'A service that exits is restarted (1 s, doubling to 30 s while it keeps failing). Ctrl-C stops the services; scripts/stack down stops the stack.',
       '',
     ].join('\n'),
   );
 }
 
-main().catch((error: unknown) => {
-  process.stderr.write(`[start] ${error instanceof Error ? error.message : String(error)}\n`);
-  void stopAll(1);
-});
+// Imported by the fault suite for its Supervisor: only `npm start` runs the demo's services.
+if (require.main === module) void main();

@@ -1,7 +1,7 @@
 import type { MovementType, StockMovement } from '../../../core/model';
 import { emptyLevel, levelKey, type Level } from '../../../hub/levels';
 import type { Incoming } from '../../../hub/ledger';
-import { applyMovements } from '../../../hub/reconciler/apply';
+import { applyMovements } from '../../../hub/levels/apply';
 
 let n = 0;
 function event(type: MovementType, at: string, amount: number, sku = 'A', locationId = 'S001'): Incoming {
