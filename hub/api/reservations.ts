@@ -1,11 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import type { Pool, PoolClient } from 'pg';
-import { ConflictError, NotFoundError } from '../../core/errors';
+import { ConflictError, NotFoundError, StockHubError } from '../../core/errors';
 import type { Logger } from '../../core/logging';
 import { checkMovement, type MovementType, type StockMovement } from '../../core/model';
 import { inTransaction } from '../db';
-import { levelKey, lockLevels, saveLevels, type Level, type LevelPublisher } from '../levels';
-import { appendLedger, type LedgerEntry } from '../ledger';
+import { applyMovements, LEVEL_COLUMNS, levelFromRow, levelKey, lockLevels, saveLevels, type DeltasAfter, type Level, type LevelPublisher, type LevelRow } from '../levels';
+import { appendLedger } from '../ledger';
 import { assertLocationAllowed, type Caller } from '../auth';
 
 export interface Reservation {
@@ -51,11 +51,13 @@ const fromRow = (r: ReservationRow): Reservation => ({
 });
 
 /**
- * Reservations that never oversell: taking a unit is one conditional UPDATE
- * (`... WHERE on_hand - reserved - safety_stock >= quantity`), which PostgreSQL re-checks on the
- * locked row, so of any number of concurrent requests for the last unit exactly one succeeds.
- * Each step is written to the ledger (RESERVE, RELEASE, SALE) in the same transaction, with an
- * event id derived from the reservation.
+ * Reservations that never oversell: taking a unit is one conditional row lock
+ * (`... WHERE on_hand - reserved - safety_stock >= quantity FOR UPDATE`), whose condition
+ * PostgreSQL re-checks on the newest version of the row once a concurrent holder lets go, so of
+ * any number of concurrent requests for the last unit exactly one succeeds. Each step (RESERVE,
+ * RELEASE, SALE) is a movement with an event id derived from the reservation, applied by the
+ * levels' one rule (so a confirmed sale is a delta a later count with an earlier business time
+ * re-adds) and written to the ledger in the same transaction.
  */
 export class Reservations {
   constructor(
@@ -77,19 +79,20 @@ export class Reservations {
             )).rows.map((r) => r.location_id)
           : [request.locationId];
       for (const locationId of candidates) {
-        const taken = await db.query(
-          `UPDATE stock_levels SET reserved = reserved + $3, version = version + 1, updated_at = now()
-           WHERE sku = $1 AND location_id = $2 AND on_hand - reserved - safety_stock >= $3`,
+        const { rows: taken } = await db.query<LevelRow>(
+          `SELECT ${LEVEL_COLUMNS} FROM stock_levels
+           WHERE sku = $1 AND location_id = $2 AND on_hand - reserved - safety_stock >= $3 FOR UPDATE`,
           [request.sku, locationId, request.quantity],
         );
-        if (taken.rowCount === 1) {
+        const level = taken[0];
+        if (level !== undefined) {
           const { rows } = await db.query<ReservationRow>(
             `INSERT INTO reservations (id, sku, location_id, quantity, status, owner, reference, expires_at)
              VALUES ($1, $2, $3, $4, 'ACTIVE', $5, $6, now() + make_interval(secs => $7)) RETURNING *`,
             [id, request.sku, locationId, request.quantity, caller.subject, request.reference, request.ttlSeconds],
           );
           const reservation = fromRow(rows[0]!);
-          await this.record(db, reservation, [['RESERVE', 'reserve', request.quantity]], 'reserved', caller.subject, true);
+          await this.record(db, levelFromRow(level), reservation, [['RESERVE', 'reserve', request.quantity]], 'reserved', caller.subject);
           return reservation;
         }
       }
@@ -146,7 +149,8 @@ export class Reservations {
       if (row === undefined || !ownsOrOps(caller, row.owner)) throw new NotFoundError(`reservation ${id} not found`);
       if (row.status !== 'ACTIVE') throw new ConflictError(`reservation ${id} is ${row.status}`, { status: row.status });
       const updated = fromRow((await db.query<ReservationRow>('UPDATE reservations SET status = $2, updated_at = now() WHERE id = $1 RETURNING *', [id, status])).rows[0]!);
-      await this.record(db, updated, steps(updated), reason, caller.subject, false);
+      const levels = await lockLevels(db, [{ sku: updated.sku, locationId: updated.locationId }]);
+      await this.record(db, levels.get(levelKey(updated.sku, updated.locationId))!, updated, steps(updated), reason, caller.subject);
       return updated;
     });
     this.publish();
@@ -154,31 +158,12 @@ export class Reservations {
     return reservation;
   }
 
-  /**
-   * Applies the steps to the (locked) level and writes them to the ledger. `reservedAlready`: the
-   * conditional UPDATE has already added the reserved units (the atomic part of reserve).
-   */
-  private async record(db: PoolClient, r: Reservation, steps: Step[], reason: string, actor: string, reservedAlready: boolean): Promise<void> {
-    const levels = await lockLevels(db, [{ sku: r.sku, locationId: r.locationId }]);
-    const level = levels.get(levelKey(r.sku, r.locationId))!;
-    const entries: LedgerEntry[] = [];
+  /** Applies the steps to the level (locked by the caller) and writes them to the ledger. */
+  private async record(db: PoolClient, level: Level, r: Reservation, steps: Step[], reason: string, actor: string): Promise<void> {
     const now = new Date().toISOString();
-    for (const [type, step, quantity] of steps) {
-      const before = { onHand: level.onHand, reserved: level.reserved };
-      if (type === 'RESERVE' && reservedAlready) before.reserved -= quantity;
-      else apply(level, type, quantity);
-      entries.push({
-        event: movement(r, type, step, quantity, now, reason, actor),
-        kafka: null,
-        effect: 'applied',
-        onHandBefore: before.onHand,
-        onHandAfter: level.onHand,
-        reservedBefore: before.reserved,
-        reservedAfter: level.reserved,
-        wentNegative: level.onHand < 0 && level.onHand < before.onHand,
-      });
-    }
-    if (!reservedAlready) level.version += 1;
+    const batch = steps.map(([type, step, quantity]) => ({ event: movement(r, type, step, quantity, now, reason, actor), kafka: null }));
+    // Nothing to look up in the ledger: the locked reservation row and its status let each step happen once.
+    const entries = applyMovements(new Map([[levelKey(level.sku, level.locationId), level]]), batch, new Set(), neverCounted);
     await appendLedger(db, entries);
     await saveLevels(db, [level]);
   }
@@ -192,11 +177,10 @@ type Step = [MovementType, string, number];
 
 const ownsOrOps = (caller: Caller, owner: string): boolean => caller.role === 'ops' || caller.subject === owner;
 
-function apply(level: Level, type: MovementType, quantity: number): void {
-  if (type === 'RESERVE') level.reserved += quantity;
-  else if (type === 'RELEASE') level.reserved = Math.max(0, level.reserved - quantity);
-  else level.onHand += quantity;
-}
+/** Asked by the rule only for a COUNT, which no reservation step is. */
+const neverCounted: DeltasAfter = () => {
+  throw new StockHubError('a reservation step was taken for a COUNT');
+};
 
 function movement(r: Reservation, type: MovementType, step: string, quantity: number, at: string, reason: string, actor: string): StockMovement {
   const checked = checkMovement({
@@ -213,6 +197,6 @@ function movement(r: Reservation, type: MovementType, step: string, quantity: nu
     reason: `reservation ${reason}`,
     correlationId: r.reference,
   });
-  if (!checked.ok) throw new Error(`reservation step is not a valid movement: ${checked.field}: ${checked.message}`);
+  if (!checked.ok) throw new StockHubError(`reservation step is not a valid movement: ${checked.field}: ${checked.message}`);
   return checked.event;
 }

@@ -1,5 +1,6 @@
-import { levelKey, type Level } from './level';
+import { StockHubError } from '../../core/errors';
 import type { Incoming, LedgerEntry } from '../ledger';
+import { levelKey, type Level } from './level';
 
 /**
  * Sum of the deltas already applied to a level with business time after `afterMs`: a COUNT that
@@ -11,9 +12,12 @@ export type DeltasAfter = (sku: string, locationId: string, afterMs: number) => 
 const ON_HAND_TYPES = new Set(['SALE', 'RETURN', 'RECEIPT', 'TRANSFER_OUT', 'TRANSFER_IN', 'ADJUSTMENT', 'DAMAGE']);
 
 /**
- * Applies a batch of canonical movements, in order, to the levels they touch (mutated in
- * place), and says what each did. Pure: the caller loads the levels and the ids already in the
- * ledger, and stores the result in one transaction.
+ * The one rule of how a movement changes a level. Every writer of levels goes through it (the
+ * reconciler's batches, the reservation API's steps): a late count is only right if every delta
+ * it must re-add moved last_delta_at and is an applied ledger entry. Applies the movements, in
+ * order, to the levels they touch (mutated in place), and says what each did. Pure: the caller
+ * loads the levels and the ids already in the ledger, and stores the entries and levels in one
+ * transaction.
  *
  * - An event id already in the ledger (or earlier in the batch) is skipped: exactly-once effect.
  * - COUNT sets on-hand as of its business time: counted + the deltas applied after that time.
@@ -22,7 +26,9 @@ const ON_HAND_TYPES = new Set(['SALE', 'RETURN', 'RECEIPT', 'TRANSFER_OUT', 'TRA
  *   sales after an outage cannot corrupt a fresh count).
  * - A sale may drive on-hand negative: a fact, flagged on its ledger entry (every decrement that
  *   leaves on-hand below zero).
- * - RESERVE / RELEASE move reserved only.
+ * - RESERVE / RELEASE move reserved only (whether a unit may be reserved is the caller's
+ *   decision, taken on the locked row).
+ * - The version goes up by one for every movement that applied.
  */
 export function applyMovements(levels: Map<string, Level>, batch: readonly Incoming[], seen: Set<string>, deltasAfter: DeltasAfter): LedgerEntry[] {
   const entries: LedgerEntry[] = [];
@@ -32,7 +38,7 @@ export function applyMovements(levels: Map<string, Level>, batch: readonly Incom
     seen.add(event.eventId);
     const key = levelKey(event.sku, event.locationId);
     const level = levels.get(key);
-    if (level === undefined) throw new Error(`level ${key} was not loaded`);
+    if (level === undefined) throw new StockHubError(`level ${key} was not loaded`);
     const at = Date.parse(event.occurredAt);
     const before = { onHand: level.onHand, reserved: level.reserved };
     let effect: LedgerEntry['effect'] = 'applied';

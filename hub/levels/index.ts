@@ -1,3 +1,4 @@
+export { applyMovements, type DeltasAfter } from './apply';
 export { LevelCache, type CacheRead } from './cache';
 export { available, emptyLevel, levelKey, levelViewSchema, toView, type Level, type LevelView } from './level';
 export { LevelPublisher } from './publisher';
