@@ -1,8 +1,17 @@
 import { z } from 'zod';
 import { stackConfigSchema } from '../../../core/config';
 import { hubDbConfigSchema } from '../../config';
+import type { RowFailurePolicy } from './push-store';
 
 const ms = z.coerce.number().int().min(0);
+
+/**
+ * A row Shopify refuses for a reason the channel does not know: tried this many times in all,
+ * waiting 1 s, 2 s, 4 s, 8 s between tries (doubled, at most a minute), then parked. Five tries
+ * span about 15 s: long enough for a passing refusal to pass, short enough that a bad row is
+ * on the dashboard within a minute.
+ */
+export const ROW_FAILURE_DEFAULTS = { maxAttempts: 5, backoffMs: 1_000, backoffMaxMs: 60_000 } as const;
 
 /** The Shopify channel's settings (environment); the shop itself is config/shopify.json. */
 export const shopifyChannelConfigSchema = stackConfigSchema
@@ -51,9 +60,27 @@ export const shopifyChannelConfigSchema = stackConfigSchema
      * value, in ms: time for the order that explains the difference to reach the hub. Default 2000.
      */
     SHOPIFY_STALE_RETRY_MS: ms.default(2_000),
+    /**
+     * Attempts of a row Shopify refuses (a user error the channel does not know, or a refusal of
+     * the whole call narrowed down to the row) before it is parked: no longer pushed, shown on the
+     * dashboard and in the report, retried by stockhub-shopify-parked or a new level version.
+     * Failures that are not the row's (network, 5xx, throttling, circuit open) never count. Default 5.
+     */
+    SHOPIFY_ROW_MAX_ATTEMPTS: z.coerce.number().int().min(1).default(ROW_FAILURE_DEFAULTS.maxAttempts),
+    /** Wait of a refused row before its next attempt, doubled per attempt, in ms. Default 1000. */
+    SHOPIFY_ROW_BACKOFF_MS: ms.default(ROW_FAILURE_DEFAULTS.backoffMs),
+    /** Longest wait of a refused row between attempts, in ms. Default 60000. */
+    SHOPIFY_ROW_BACKOFF_MAX_MS: ms.default(ROW_FAILURE_DEFAULTS.backoffMaxMs),
     /** How often orders are read back even without an outage (webhooks are lossy), in ms. Default 300000. */
     SHOPIFY_READBACK_EVERY_MS: ms.default(300_000),
     /** Read-back starts this long before the outage (or the last read-back), in ms. Default 60000. */
     SHOPIFY_READBACK_MARGIN_MS: ms.default(60_000),
   });
 export type ShopifyChannelConfig = z.infer<typeof shopifyChannelConfigSchema>;
+
+/** The Pusher's rowFailure option from the channel's config. */
+export const rowFailurePolicyOf = (config: ShopifyChannelConfig): RowFailurePolicy => ({
+  maxAttempts: config.SHOPIFY_ROW_MAX_ATTEMPTS,
+  backoffMs: config.SHOPIFY_ROW_BACKOFF_MS,
+  backoffMaxMs: config.SHOPIFY_ROW_BACKOFF_MAX_MS,
+});

@@ -12,6 +12,13 @@ export function createChannelMetrics(metrics: Metrics) {
     quantitiesPushed: new Counter({ name: 'stockhub_shopify_quantities_pushed_total', help: 'Quantities set in Shopify', registers }),
     conflicts: new Counter({ name: 'stockhub_shopify_cas_conflicts_total', help: 'Quantities whose compare-and-set lost (Shopify changed meanwhile)', registers }),
     rejected: new Counter({ name: 'stockhub_shopify_rejected_total', help: 'Quantities Shopify refused for good, by code', labelNames: ['code'] as const, registers }),
+    refused: new Counter({
+      name: 'stockhub_shopify_row_refusals_total',
+      help: 'Attempts of a row Shopify refused for a reason the channel does not know, by what followed: waiting (backoff) or parked',
+      labelNames: ['outcome'] as const,
+      registers,
+    }),
+    parked: new Gauge({ name: 'stockhub_shopify_parked', help: 'Levels parked after too many refused attempts: not pushed until retried (stockhub-shopify-parked) or changed', registers }),
     shadow: new Counter({ name: 'stockhub_shopify_shadow_writes_total', help: 'Quantities shadow mode would have set', registers }),
     readBackOrders: new Counter({ name: 'stockhub_shopify_readback_orders_total', help: 'Orders read back from Shopify into raw.shopify.webhooks', registers }),
     throttleAvailable: new Gauge({ name: 'stockhub_shopify_throttle_available', help: 'Points in Shopify’s cost bucket at the last answer', registers }),

@@ -1,11 +1,12 @@
 import { createHash } from 'node:crypto';
 import { StockHubError } from '../../../core/errors';
 import type { Logger } from '../../../core/logging';
-import { documents, inventoryItemGid, locationGid, type EchoMarks } from '../../../core/shopify';
+import { documents, inventoryItemGid, locationGid, ShopifyQueryError, type AdminResult, type EchoMarks } from '../../../core/shopify';
 import { CircuitOpenError, type ShopifyCaller } from './caller';
 import type { ItemMap } from './item-map';
 import type { ChannelMetrics } from './metrics';
-import type { DueRow, PushStore } from './push-store';
+import { ROW_FAILURE_DEFAULTS } from './config';
+import type { DueRow, PushStore, RowFailurePolicy } from './push-store';
 
 export interface PusherOptions {
   mode: 'live' | 'shadow';
@@ -23,6 +24,11 @@ export interface PusherOptions {
   /** First and longest retry delay after a failed cycle, in ms. */
   backoffMs: number;
   backoffMaxMs: number;
+  /**
+   * Rows Shopify refuses for a reason not known here: attempts before parking and the wait
+   * between them. Default ROW_FAILURE_DEFAULTS (config.ts): 5 attempts, 1 s doubled up to 60 s.
+   */
+  rowFailure?: RowFailurePolicy;
 }
 
 interface SetResult {
@@ -32,15 +38,21 @@ interface SetResult {
   };
 }
 
-/** Shopify refused a call as a whole (not one quantity of it): a bug or a config error here. */
+/** Shopify refused a call for a reason that is not the rows' (a request still in flight). */
 export class ShopifyRejectedError extends StockHubError {}
+
+type UserError = SetResult['inventorySetQuantities']['userErrors'][number];
 
 /** A quantity Shopify will never accept as it is: set aside until its level changes. */
 const PERMANENT = new Set(['INVALID_INVENTORY_ITEM', 'INVALID_LOCATION', 'ITEM_NOT_STOCKED_AT_LOCATION', 'NON_MUTABLE_INVENTORY_ITEM', 'INVALID_QUANTITY_TOO_HIGH', 'INVALID_QUANTITY_TOO_LOW', 'INVALID_QUANTITY_NEGATIVE']);
 const STALE = new Set(['CHANGE_FROM_QUANTITY_STALE', 'COMPARE_QUANTITY_STALE']);
+/** Refusals of the whole call that say nothing about its rows: retried as they are, never counted. */
+const NOT_THE_ROWS = new Set(['IDEMPOTENCY_CONCURRENT_REQUEST']);
 /** Cost of one inventorySetQuantities call in points (a mutation costs 10 whatever its size). */
 const SET_COST = 10;
 const IDLE_POLL_MS = 1_000;
+/** How often the parked gauge is re-read (the CLI un-parks from another process). */
+const PARKED_GAUGE_MS = 5_000;
 
 const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -50,11 +62,18 @@ const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout
  * idempotency key, after marking it as the hub's own (no echo). A row whose compare-and-set is
  * lost takes Shopify's current value as its new base and waits a little for the order that
  * explains the difference; rows Shopify refuses for good are set aside with their reason.
+ *
+ * One bad row never holds up the queue: a row Shopify refuses for a reason not known here waits
+ * its own backoff and is parked after `rowFailure.maxAttempts`, while the call's other rows are
+ * pushed at once; a refusal of a whole call is narrowed down by halving the call. A failure that
+ * is not the rows' (network, 5xx, throttling, circuit open) retries the cycle and counts nothing.
  */
 export class Pusher {
   private stopped = false;
   private wake: (() => void) | null = null;
   private loop: Promise<void> | null = null;
+  private parkedReadAt = 0;
+  private readonly rowFailure: RowFailurePolicy;
 
   constructor(
     private readonly store: PushStore,
@@ -66,7 +85,9 @@ export class Pusher {
     private readonly metrics: ChannelMetrics,
     private readonly logger: Logger,
     private readonly options: PusherOptions,
-  ) {}
+  ) {
+    this.rowFailure = options.rowFailure ?? ROW_FAILURE_DEFAULTS;
+  }
 
   start(): void {
     this.loop ??= this.run();
@@ -86,6 +107,7 @@ export class Pusher {
   private async run(): Promise<void> {
     let failures = 0;
     while (!this.stopped) {
+      await this.refreshParked();
       try {
         const handled = await this.cycle();
         failures = 0;
@@ -100,6 +122,16 @@ export class Pusher {
         this.logger.warn({ err: error, retryInMs: delay, failures }, 'Shopify push failed; retrying');
         await sleep(delay);
       }
+    }
+  }
+
+  private async refreshParked(force = false): Promise<void> {
+    if (!force && Date.now() - this.parkedReadAt < PARKED_GAUGE_MS) return;
+    this.parkedReadAt = Date.now();
+    try {
+      this.metrics.parked.set(await this.store.parkedCount());
+    } catch (error) {
+      this.logger.debug({ err: error }, 'parked rows not counted; next time');
     }
   }
 
@@ -172,7 +204,16 @@ export class Pusher {
     await this.echo.mark(writes);
     // When the answer is lost, whether Shopify applied the call is unknown: the marks stay, and
     // the retry carries the same key, so Shopify answers it without applying it twice.
-    const result = await this.caller.call<SetResult>('inventorySetQuantities', documents.SET_QUANTITIES, { input, idempotencyKey }, SET_COST);
+    let result: AdminResult<SetResult>;
+    try {
+      result = await this.caller.call<SetResult>('inventorySetQuantities', documents.SET_QUANTITIES, { input, idempotencyKey }, SET_COST);
+    } catch (error) {
+      // Shopify answered, and refused the document for what it carries: one of its quantities.
+      if (!(error instanceof ShopifyQueryError)) throw error;
+      await this.echo.unmark(writes);
+      await this.refuseCall(rows, error.message);
+      return;
+    }
     const { userErrors } = result.data.inventorySetQuantities;
     if (userErrors.length === 0) {
       await this.store.markPushed(rows);
@@ -190,17 +231,32 @@ export class Pusher {
     await this.settleUserErrors(rows, userErrors);
   }
 
-  private async settleUserErrors(rows: DueRow[], userErrors: SetResult['inventorySetQuantities']['userErrors']): Promise<void> {
+  /**
+   * The rows not named by any user error stay due and go in the next cycle's calls, without the
+   * rows named here: those are re-based, set aside or waiting.
+   */
+  private async settleUserErrors(rows: DueRow[], userErrors: UserError[]): Promise<void> {
     const stale: DueRow[] = [];
     const refused = new Map<string, DueRow[]>();
+    const unknown = new Map<DueRow, string>();
+    const unattributed: UserError[] = [];
     for (const error of userErrors) {
       const index = error.field?.[0] === 'input' && error.field[1] === 'quantities' ? Number(error.field[2]) : NaN;
       const row = rows[index];
-      if (row === undefined) throw new ShopifyRejectedError(`Shopify refused the push: ${error.code ?? ''} ${error.message}`);
-      if (STALE.has(error.code ?? '')) stale.push(row);
-      else if (PERMANENT.has(error.code ?? '')) refused.set(error.code!, [...(refused.get(error.code!) ?? []), row]);
-      else throw new ShopifyRejectedError(`Shopify refused ${row.sku}@${row.locationId}: ${error.code ?? ''} ${error.message}`, { retriable: true });
+      const code = error.code ?? '';
+      if (row === undefined) unattributed.push(error);
+      else if (STALE.has(code)) stale.push(row);
+      else if (PERMANENT.has(code)) refused.set(code, [...(refused.get(code) ?? []), row]);
+      else unknown.set(row, `Shopify: ${code || 'no code'} ${error.message}`);
     }
+    if (stale.length + refused.size + unknown.size === 0) {
+      const notTheRows = unattributed.find((e) => NOT_THE_ROWS.has(e.code ?? ''));
+      if (notTheRows) throw new ShopifyRejectedError(`Shopify refused the push for now: ${notTheRows.code} ${notTheRows.message}`, { retriable: true });
+      await this.refuseCall(rows, `Shopify refused the call: ${unattributed.map((e) => `${e.code ?? 'no code'} ${e.message}`).join('; ')}`);
+      return;
+    }
+    // A refusal of the call beside refusals of rows: the rows explain it; the rest is tried again.
+    for (const [row, reason] of unknown) await this.refuseRows([row], reason);
     for (const [code, refusedRows] of refused) {
       this.metrics.rejected.inc({ code }, refusedRows.length);
       await this.store.markFailed(refusedRows, `Shopify: ${code}`, true);
@@ -212,6 +268,33 @@ export class Pusher {
       await this.store.markConflict(stale.map((r) => ({ sku: r.sku, locationId: r.locationId, actual: actual.get(`${r.inventoryItemId}@${this.shopifyLocationOf.get(r.locationId)}`) ?? null })), this.options.staleRetryMs);
       for (const row of stale) this.logger.info({ sku: row.sku, locationId: row.locationId, expected: row.pushed }, 'Shopify changed since the last push; re-based, waiting for the hub to hear why');
     }
+  }
+
+  /**
+   * Shopify refused the call as a whole. One row: that row's attempt. More: each half goes on its
+   * own, so the rows that are fine reach Shopify and a bad one is found in log2(batch) steps.
+   */
+  private async refuseCall(rows: DueRow[], reason: string): Promise<void> {
+    if (rows.length === 1) {
+      await this.refuseRows(rows, reason);
+      return;
+    }
+    this.logger.warn({ quantities: rows.length, reason }, 'Shopify refused a call as a whole; halving it to find the row');
+    const middle = Math.ceil(rows.length / 2);
+    await this.push(rows.slice(0, middle));
+    await this.push(rows.slice(middle));
+  }
+
+  /** One refused attempt of these rows: they wait their backoff, or are parked. */
+  private async refuseRows(rows: DueRow[], reason: string): Promise<void> {
+    const outcomes = await this.store.recordRefusal(rows, reason, this.rowFailure);
+    for (const outcome of outcomes) {
+      this.metrics.refused.inc({ outcome: outcome.parked ? 'parked' : 'waiting' });
+      const fields = { sku: outcome.sku, locationId: outcome.locationId, attempts: outcome.attempts, reason };
+      if (outcome.parked) this.logger.error(fields, 'Shopify keeps refusing the quantity; parked (stockhub-shopify-parked retry)');
+      else this.logger.warn({ ...fields, maxAttempts: this.rowFailure.maxAttempts }, 'Shopify refused the quantity; it waits, the others go on');
+    }
+    if (outcomes.some((o) => o.parked)) await this.refreshParked(true);
   }
 
   /** Shopify's current available per item@location (decimal ids), read per location. */
