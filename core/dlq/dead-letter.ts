@@ -5,13 +5,19 @@ import type { IHeaders, KafkaMessage, Message } from 'kafkajs';
  * where it came from and why it was refused, as Kafka Connect's own DLQ does. Replaying it
  * means running the original bytes through the (fixed) mapping again.
  */
-export type DeadLetterStage = 'decode' | 'map' | 'validate';
+/**
+ * decode: the bytes are not what the topic carries (not JSON, not UTF-8); map: no mapping for
+ * them; validate: they fail the stage's schema or limits; apply: the destination refused the
+ * record for its content (a value too long for an ERP column), so no retry can succeed.
+ */
+export type DeadLetterStage = 'decode' | 'map' | 'validate' | 'apply';
 
 export interface DeadLetter {
   reason: string;
   /** The field or column at fault, when known. */
   field: string | null;
   stage: DeadLetterStage;
+  /** The consumer that refused it: a sink worker, the reconciler, a channel. */
   worker: string;
   source: { topic: string; partition: number; offset: string };
   key: Buffer | null;

@@ -82,7 +82,42 @@ export class ConflictError extends StockHubError {
 
 const PROGRAMMING_ERRORS = [TypeError, RangeError, SyntaxError, ReferenceError];
 
-/** Walks the cause chain: the first StockHubError decides; programming errors never retry. */
+/**
+ * Node's socket errors: the peer is gone or slow, never the data's fault. EPIPE and ECONNRESET
+ * come from a server that restarted; ETIMEDOUT and EHOSTUNREACH from a network that drops packets.
+ */
+const NETWORK_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ECONNABORTED', 'ETIMEDOUT', 'EPIPE', 'EHOSTUNREACH', 'ENETUNREACH', 'ENOTFOUND', 'EAI_AGAIN']);
+
+/**
+ * PostgreSQL SQLSTATE classes (and MariaDB's, which mysql2 reports the same way in `sqlState`):
+ * 08 connection, 40 serialization failure or deadlock, 53 insufficient resources, 57 operator
+ * intervention (a server shutting down) pass; 22 data exception (a value too long, out of range,
+ * a NUL byte), 23 integrity violation and 42 syntax or access error are the statement's fault.
+ */
+const RETRIABLE_SQL_CLASSES = new Set(['08', '40', '53', '57', '58']);
+const FINAL_SQL_CLASSES = new Set(['22', '23', '42', '44']);
+
+/** pg reports a connection lost mid-query as a plain Error with only this message. */
+const LOST_CONNECTION = /Connection terminated|connection (timeout|is closed)|timeout exceeded when trying to connect|Client has encountered a connection error/i;
+
+function classifyForeign(error: Error): boolean | undefined {
+  if ('retriable' in error && typeof error.retriable === 'boolean') return error.retriable;
+  const code = 'code' in error && typeof error.code === 'string' ? error.code : undefined;
+  if (code !== undefined && NETWORK_CODES.has(code)) return true;
+  const sqlState = 'sqlState' in error && typeof error.sqlState === 'string' ? error.sqlState : code !== undefined && /^[0-9A-Z]{5}$/.test(code) ? code : undefined;
+  if (sqlState !== undefined) {
+    const sqlClass = sqlState.slice(0, 2);
+    if (RETRIABLE_SQL_CLASSES.has(sqlClass)) return true;
+    if (FINAL_SQL_CLASSES.has(sqlClass)) return false;
+  }
+  if (LOST_CONNECTION.test(error.message)) return true;
+  return undefined;
+}
+
+/**
+ * Walks the cause chain: the first StockHubError decides; programming errors never retry; a
+ * foreign error decides by its own `retriable` flag (kafkajs), its socket code, or its SQLSTATE.
+ */
 export function isRetriable(error: unknown): boolean {
   const seen = new Set<unknown>();
   let current: unknown = error;
@@ -90,7 +125,8 @@ export function isRetriable(error: unknown): boolean {
     seen.add(current);
     if (current instanceof StockHubError) return current.retriable;
     if (PROGRAMMING_ERRORS.some((type) => current instanceof type)) return false;
-    if ('retriable' in current && typeof current.retriable === 'boolean') return current.retriable;
+    const verdict = classifyForeign(current);
+    if (verdict !== undefined) return verdict;
     current = current.cause;
   }
   return false;

@@ -35,6 +35,30 @@ export function createMetrics(service: string) {
       buckets: [0.05, 0.1, 0.25, 0.5, 1, 2, 5, 10, 30, 60, 300],
       registers: [registry],
     }),
+    consumerDeadLetters: new Counter({
+      name: 'stockhub_consumer_dead_letters_total',
+      help: "Records a consumer sent to its stage's dead-letter topic, by consumer and stage (decode, validate, apply)",
+      labelNames: ['consumer', 'stage'] as const,
+      registers: [registry],
+    }),
+    consumerRetries: new Counter({
+      name: 'stockhub_consumer_retries_total',
+      help: 'Batches a consumer retried after a failure that was not the records\' fault (a dependency down or slow)',
+      labelNames: ['consumer'] as const,
+      registers: [registry],
+    }),
+    consumerRestarts: new Counter({
+      name: 'stockhub_consumer_restarts_total',
+      help: 'Times a crashed consumer was restarted',
+      labelNames: ['consumer'] as const,
+      registers: [registry],
+    }),
+    consumerBlocked: new Gauge({
+      name: 'stockhub_consumer_blocked',
+      help: '1 while a consumer is retrying a batch because a dependency fails',
+      labelNames: ['consumer'] as const,
+      registers: [registry],
+    }),
     up: new Gauge({ name: 'stockhub_component_up', help: '1 while a component runs', labelNames: ['component'] as const, registers: [registry] }),
   };
 }

@@ -1,6 +1,7 @@
 import Ajv, { type ErrorObject } from 'ajv';
 import addFormats from 'ajv-formats';
 import { movementJsonSchema } from './json-schema';
+import { InvalidInputError } from '../errors';
 import type { StockMovement } from './movement';
 
 /**
@@ -18,6 +19,16 @@ export function checkMovement(value: unknown): MovementCheck {
   if (compiled(value)) return { ok: true, event: value };
   const error = compiled.errors?.[0];
   return { ok: false, field: fieldOf(error), message: error?.message ?? 'invalid' };
+}
+
+/**
+ * A canonical movement, or an InvalidInputError naming the field: what every consumer of
+ * stock.movements (and the sinks' gate into it) uses to refuse a record.
+ */
+export function parseMovement(value: unknown): StockMovement {
+  const checked = checkMovement(value);
+  if (!checked.ok) throw new InvalidInputError(`canonical event invalid: ${checked.field}: ${checked.message}`, checked.field);
+  return checked.event;
 }
 
 /** "/source/ref/document" -> "source.ref.document"; a missing property names itself. */

@@ -29,7 +29,16 @@ export const TOPICS = {
   movements: 'stock.movements',
   movementsDlq: 'stock.movements.dlq',
   levels: 'stock.levels',
+  reconcilerDlq: 'stock.reconciler.dlq',
+  erpWritebackDlq: 'stock.erp-writeback.dlq',
+  shopifyChannelDlq: 'stock.shopify-channel.dlq',
 } as const;
+
+/**
+ * Each consuming stage's dead-letter topic (invariant 8): the sinks' holds raw records that did
+ * not map; the others hold records of the hub's own topics that their stage could never process.
+ */
+export const DLQ_TOPICS = [TOPICS.movementsDlq, TOPICS.reconcilerDlq, TOPICS.erpWritebackDlq, TOPICS.shopifyChannelDlq] as const;
 
 export type TopicName = (typeof TOPICS)[keyof typeof TOPICS];
 
@@ -44,6 +53,9 @@ export const TOPIC_SPECS: readonly TopicSpec[] = [
   { name: TOPICS.shopifyWebhooks, partitions: 6, config: RAW_RETENTION, description: 'Shopify webhooks as received' },
   { name: TOPICS.movements, partitions: 6, config: { 'retention.ms': String(30 * 24 * 3600 * 1000) }, description: 'canonical stock.movement.v1 events, key = SKU' },
   { name: TOPICS.movementsDlq, partitions: 1, config: { 'retention.ms': '-1' }, description: 'dead letters: original bytes, source position and reason' },
+  { name: TOPICS.reconcilerDlq, partitions: 1, config: { 'retention.ms': '-1' }, description: 'dead letters of the reconciler: stock.movements records it could never apply' },
+  { name: TOPICS.erpWritebackDlq, partitions: 1, config: { 'retention.ms': '-1' }, description: 'dead letters of the ERP write-back: movements the ERP interface table cannot take' },
+  { name: TOPICS.shopifyChannelDlq, partitions: 1, config: { 'retention.ms': '-1' }, description: 'dead letters of the Shopify channel: stock.levels records that are not level views' },
   {
     name: TOPICS.levels,
     partitions: 6,

@@ -1,1 +1,1 @@
-export { RAW_TOPICS, TOPICS, TOPIC_SPECS, type TopicName, type TopicSpec } from './catalog';
+export { DLQ_TOPICS, RAW_TOPICS, TOPICS, TOPIC_SPECS, type TopicName, type TopicSpec } from './catalog';

@@ -26,7 +26,7 @@ async function main(): Promise<() => Promise<void>> {
   const reconciler = new Reconciler(kafka, pool, levels, { groupId: config.RECONCILER_GROUP, topic: config.RECONCILER_TOPIC }, logger, createReconcilerMetrics(metrics));
 
   const app = express();
-  app.use(createOpsRouter('reconciler', metrics, { kafka: () => reconciler.isRunning(), postgres: async () => (await pool.query('SELECT 1')).rowCount === 1 }));
+  app.use(createOpsRouter('reconciler', metrics, { kafka: () => reconciler.health(), postgres: async () => (await pool.query('SELECT 1')).rowCount === 1 }));
   const server = listen(app, config.RECONCILER_HTTP_PORT, logger, '/health, /metrics');
   await reconciler.start();
 

@@ -1,7 +1,9 @@
-import type { Consumer, EachBatchPayload, Kafka, KafkaMessage } from 'kafkajs';
+import type { Kafka, Producer } from 'kafkajs';
 import type { Pool } from 'pg';
+import { decodeJson, idempotentProducer, StageConsumer, type BatchPosition, type ConsumedRecord, type ConsumerHealth, type StageConsumerTuningInput } from '../../core/kafka';
 import type { Logger } from '../../core/logging';
-import { checkMovement } from '../../core/model';
+import { parseMovement, type StockMovement } from '../../core/model';
+import { TOPICS } from '../../core/topics';
 import { inTransaction } from '../db';
 import type { LevelPublisher } from '../levels';
 import { levelKey, lockLevels, saveLevels } from '../levels';
@@ -14,88 +16,96 @@ export interface ReconcilerOptions {
   groupId: string;
   /** Default stock.movements. */
   topic: string;
+  /** The reconciler's dead-letter topic. Default stock.reconciler.dlq. */
+  deadLetterTopic?: string;
+  tuning?: StageConsumerTuningInput;
 }
 
 /**
  * Applies canonical movements to the ledger and levels with exactly-once effect: a batch's
  * ledger rows, level changes, outbox rows and its next offset are one PostgreSQL transaction, and
- * a re-delivered event id is skipped. After a crash, the consumer seeks to the offsets stored in
- * PostgreSQL (Kafka's own committed offsets are kept only for lag monitoring).
+ * a re-delivered event id is skipped. The offsets stored in PostgreSQL are the truth: the consumer
+ * seeks to them when it is given a partition, and each batch drops what they already cover (a
+ * partition that moved between instances, or a seek that came late). Kafka's committed offsets
+ * follow, for lag.
  */
 export class Reconciler {
-  private consumer: Consumer | null = null;
+  private readonly consumer: StageConsumer<StockMovement>;
   private offsets = new Map<number, string>();
-  private running = false;
+  /** Its own, for dead letters: the level publisher's producer is busy with the outbox. */
+  private readonly producer: Producer;
 
   constructor(
-    private readonly kafka: Kafka,
+    kafka: Kafka,
     private readonly pool: Pool,
     private readonly levels: LevelPublisher,
     private readonly options: ReconcilerOptions,
     private readonly logger: Logger,
-    private readonly metrics: ReconcilerMetrics,
-  ) {}
+    private readonly reconcilerMetrics: ReconcilerMetrics,
+  ) {
+    this.producer = idempotentProducer(kafka);
+    this.consumer = new StageConsumer<StockMovement>(
+      kafka,
+      {
+        name: 'reconciler',
+        groupId: options.groupId,
+        topics: [options.topic],
+        startFrom: 'earliest',
+        stage: { decode: (message) => parseMovement(decodeJson(message)), handle: (records, position) => this.handle(records, position) },
+        deadLetters: { producer: this.producer, topic: options.deadLetterTopic ?? TOPICS.reconcilerDlq },
+        dependencies: { postgres: async () => (await pool.query('SELECT 1')).rowCount === 1 },
+        onAssigned: (assignment, seek) => {
+          for (const partition of assignment[options.topic] ?? []) {
+            const next = this.offsets.get(partition);
+            if (next !== undefined) seek(options.topic, partition, next);
+          }
+        },
+        onDeadLetter: () => reconcilerMetrics.invalid.inc(),
+        tuning: options.tuning,
+      },
+      logger,
+      reconcilerMetrics.service,
+    );
+  }
 
   async start(): Promise<void> {
     await this.levels.drain(); // what a crashed predecessor committed but did not publish
     this.offsets = await loadOffsets(this.pool, this.options.groupId, this.options.topic);
-    this.consumer = this.kafka.consumer({ groupId: this.options.groupId, sessionTimeout: 10_000, heartbeatInterval: 3_000, maxWaitTimeInMs: 100 });
-    this.consumer.on(this.consumer.events.GROUP_JOIN, ({ payload }) => {
-      this.running = true;
-      for (const partition of payload.memberAssignment[this.options.topic] ?? []) {
-        const next = this.offsets.get(partition);
-        if (next !== undefined) this.consumer!.seek({ topic: this.options.topic, partition, offset: next });
-      }
-    });
-    this.consumer.on(this.consumer.events.CRASH, ({ payload }) => {
-      this.running = false;
-      this.logger.error({ err: payload.error, restart: payload.restart }, 'reconciler consumer crashed');
-    });
-    await this.consumer.connect();
-    await this.consumer.subscribe({ topic: this.options.topic, fromBeginning: true });
-    await this.consumer.run({ autoCommit: false, eachBatchAutoResolve: false, eachBatch: (payload) => this.handleBatch(payload) });
+    await this.producer.connect();
+    await this.consumer.start();
     this.logger.info({ groupId: this.options.groupId, topic: this.options.topic, storedOffsets: Object.fromEntries(this.offsets) }, 'reconciler started');
   }
 
   isRunning(): boolean {
-    return this.running;
+    return this.consumer.isRunning();
+  }
+
+  health(): ConsumerHealth {
+    return this.consumer.health();
   }
 
   async stop(): Promise<void> {
-    this.running = false;
-    await this.consumer?.disconnect();
+    await this.consumer.stop();
+    await this.producer.disconnect();
   }
 
-  private async handleBatch({ batch, resolveOffset, heartbeat, commitOffsetsIfNecessary }: EachBatchPayload): Promise<void> {
-    const stored = this.offsets.get(batch.partition);
-    const fresh = batch.messages.filter((m) => stored === undefined || BigInt(m.offset) >= BigInt(stored));
-    const last = batch.messages[batch.messages.length - 1];
-    if (last === undefined) return;
-    if (fresh.length > 0) {
-      const started = Date.now();
-      const entries = await this.applyBatch(batch.topic, batch.partition, fresh);
-      this.observe(entries, Date.now() - started);
-      await this.levels.drain();
-    }
-    resolveOffset(last.offset);
-    await commitOffsetsIfNecessary();
-    await heartbeat();
+  private async handle(records: ConsumedRecord<StockMovement>[], position: BatchPosition): Promise<void> {
+    const started = Date.now();
+    const entries = await this.applyBatch(records, position);
+    if (entries === null) return;
+    this.observe(entries, Date.now() - started);
+    await this.levels.drain();
   }
 
-  private async applyBatch(topic: string, partition: number, messages: KafkaMessage[]): Promise<LedgerEntry[]> {
-    const incoming: Incoming[] = [];
-    for (const message of messages) {
-      const checked = checkMovement(message.value === null ? null : JSON.parse(message.value.toString('utf8')));
-      // The sinks' gate let nothing invalid through; a record that is invalid anyway is logged and counted, never applied.
-      if (!checked.ok) {
-        this.metrics.invalid.inc();
-        this.logger.error({ topic, partition, offset: message.offset, field: checked.field, reason: checked.message }, 'invalid canonical event skipped');
-        continue;
-      }
-      incoming.push({ event: checked.event, kafka: { topic, partition, offset: message.offset } });
-    }
-    const next = String(BigInt(messages[messages.length - 1]!.offset) + 1n);
+  /** Null when the stored offset already covers the whole range. */
+  private async applyBatch(records: ConsumedRecord<StockMovement>[], { topic, partition, lastOffset }: BatchPosition): Promise<LedgerEntry[] | null> {
+    const next = String(BigInt(lastOffset) + 1n);
     const entries = await inTransaction(this.pool, async (db) => {
+      const stored = (await loadOffsets(db, this.options.groupId, topic)).get(partition);
+      if (stored !== undefined && BigInt(stored) >= BigInt(next)) return null;
+      const incoming: Incoming[] = records
+        .filter((r) => stored === undefined || BigInt(r.message.offset) >= BigInt(stored))
+        .map((r) => ({ event: r.value, kafka: { topic, partition, offset: r.message.offset } }));
       const keys = new Map(incoming.map(({ event }) => [levelKey(event.sku, event.locationId), { sku: event.sku, locationId: event.locationId }]));
       const levels = await lockLevels(db, [...keys.values()]);
       const seen = await knownEventIds(db, incoming.map((i) => i.event.eventId));
@@ -115,7 +125,7 @@ export class Reconciler {
       return applied;
     });
     this.offsets.set(partition, next);
-    for (const e of entries) {
+    for (const e of entries ?? []) {
       this.logger.debug({ eventId: e.event.eventId, sku: e.event.sku, locationId: e.event.locationId, effect: e.effect, onHand: e.onHandAfter }, 'applied');
     }
     return entries;
@@ -124,13 +134,13 @@ export class Reconciler {
   private observe(entries: readonly LedgerEntry[], ms: number): void {
     const now = Date.now();
     for (const e of entries) {
-      this.metrics.applied.inc({ effect: e.effect, type: e.event.type });
+      this.reconcilerMetrics.applied.inc({ effect: e.effect, type: e.event.type });
       if (e.wentNegative) {
-        this.metrics.negative.inc();
+        this.reconcilerMetrics.negative.inc();
         this.logger.warn({ eventId: e.event.eventId, sku: e.event.sku, locationId: e.event.locationId, onHand: e.onHandAfter }, 'on-hand went negative');
       }
-      this.metrics.ingestToApplied.observe((now - Date.parse(e.event.ingestedAt)) / 1000);
+      this.reconcilerMetrics.ingestToApplied.observe((now - Date.parse(e.event.ingestedAt)) / 1000);
     }
-    this.metrics.batchSeconds.observe(ms / 1000);
+    this.reconcilerMetrics.batchSeconds.observe(ms / 1000);
   }
 }

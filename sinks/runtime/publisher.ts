@@ -1,9 +1,8 @@
 import { CompressionTypes, type Message, type Producer, type TopicMessages } from 'kafkajs';
 import { chunkBySize } from '../../core/kafka';
 import { toDeadLetterMessage, type DeadLetter } from '../../core/dlq';
-import { InvalidInputError } from '../../core/errors';
 import type { Metrics } from '../../core/metrics';
-import { MOVEMENT_SCHEMA_VERSION, checkMovement, type MovementDraft, type StockMovement } from '../../core/model';
+import { MOVEMENT_SCHEMA_VERSION, parseMovement, type MovementDraft, type StockMovement } from '../../core/model';
 import { TOPICS } from '../../core/topics';
 
 /**
@@ -12,9 +11,8 @@ import { TOPICS } from '../../core/topics';
  * strings in the ledger.
  */
 export function toMovement(draft: MovementDraft, ingestedAt: string): StockMovement {
-  const checked = checkMovement({ ...draft, schema: MOVEMENT_SCHEMA_VERSION, ingestedAt });
-  if (checked.ok) return { ...checked.event, occurredAt: new Date(checked.event.occurredAt).toISOString() };
-  throw new InvalidInputError(`canonical event invalid: ${checked.field}: ${checked.message}`, checked.field);
+  const event = parseMovement({ ...draft, schema: MOVEMENT_SCHEMA_VERSION, ingestedAt });
+  return { ...event, occurredAt: new Date(event.occurredAt).toISOString() };
 }
 
 export function movementMessage(event: StockMovement): Message {
@@ -50,6 +48,11 @@ export class MovementPublisher {
     /** Benchmarks point these at topics of their own. */
     private readonly topics: PublisherTopics = { movements: TOPICS.movements, deadLetters: TOPICS.movementsDlq },
   ) {}
+
+  /** Where the consumer runtime writes the dead letters it finds itself (a publish the broker refuses for a record's content). */
+  deadLetterTarget(): { producer: Producer; topic: string } {
+    return { producer: this.producer, topic: this.topics.deadLetters };
+  }
 
   /**
    * @param alongside records for other topics written in the first produce request, such as a

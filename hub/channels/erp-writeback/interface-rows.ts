@@ -3,6 +3,7 @@ import { resolve } from 'node:path';
 import { z } from 'zod';
 import { ConfigError } from '../../../core/errors';
 import type { MovementType, StockMovement } from '../../../core/model';
+import { fitQuantity, fitText, type InterfaceLimits } from './interface-limits';
 
 /** One row of the ERP's interface table (ERPADM.HUBIMP). */
 export interface InterfaceRow {
@@ -35,23 +36,22 @@ export function erpTypeCodes(path: string = ERP_MAPPING): Map<MovementType, stri
 /**
  * Which movements the ERP must hear of: stock that moved in another system (tills, the web,
  * the DC), never what came from the ERP itself, nor reservations (they are not stock movements
- * in the ERP's books). Hub locations the ERP has no branch for are mapped (`locations`).
+ * in the ERP's books). Null for a movement the ERP does not hear of. Hub locations the ERP has no
+ * branch for are mapped (`locations`). Throws InvalidInputError, naming the column, for a
+ * movement whose values the interface table cannot hold.
  */
-export function toInterfaceRows(events: readonly StockMovement[], codes: ReadonlyMap<MovementType, string>, locations: Readonly<Record<string, string>>): InterfaceRow[] {
-  const rows: InterfaceRow[] = [];
-  for (const event of events) {
-    if (event.source.system === 'ERP' || event.quantity === undefined) continue;
-    const typeCode = codes.get(event.type);
-    if (typeCode === undefined) continue;
-    rows.push({
-      hubEventId: event.eventId,
-      itemCode: event.sku,
-      branchCode: locations[event.locationId] ?? event.locationId,
-      typeCode,
-      quantity: event.quantity,
-      document: event.source.ref.document?.slice(0, 20) ?? null,
-      occurredAt: event.occurredAt,
-    });
-  }
-  return rows;
+export function toInterfaceRow(event: StockMovement, codes: ReadonlyMap<MovementType, string>, locations: Readonly<Record<string, string>>, limits: InterfaceLimits): InterfaceRow | null {
+  if (event.source.system === 'ERP' || event.quantity === undefined) return null;
+  const typeCode = codes.get(event.type);
+  if (typeCode === undefined) return null;
+  const document = event.source.ref.document;
+  return {
+    hubEventId: fitText(limits, 'HUBEVT', event.eventId),
+    itemCode: fitText(limits, 'ITMCD', event.sku),
+    branchCode: fitText(limits, 'BRNCD', locations[event.locationId] ?? event.locationId),
+    typeCode,
+    quantity: fitQuantity(limits, event.quantity),
+    document: document === null || document === undefined ? null : fitText(limits, 'DOCNO', document),
+    occurredAt: event.occurredAt,
+  };
 }

@@ -10,14 +10,14 @@ import { Counter } from 'prom-client';
 import { z } from 'zod';
 import { loadConfig, stackConfigSchema } from '../../../core/config';
 import { createOpsRouter, listen } from '../../../core/http';
-import { commitEndForUncommittedPartitions, createKafka } from '../../../core/kafka';
+import { connectIdempotentProducer, createKafka, StageConsumer } from '../../../core/kafka';
 import { createLogger } from '../../../core/logging';
 import { createMetrics } from '../../../core/metrics';
-import { checkMovement, type StockMovement } from '../../../core/model';
 import { runService } from '../../../core/process';
 import { TOPICS } from '../../../core/topics';
-import { erpTypeCodes, toInterfaceRows } from './interface-rows';
-import { writeInterfaceRows } from './writer';
+import { loadInterfaceLimits } from './interface-limits';
+import { erpTypeCodes, type InterfaceRow } from './interface-rows';
+import { writebackStage } from './stage';
 
 const configSchema = stackConfigSchema
   .pick({ KAFKA_BROKERS: true, ERP_PG_HOST: true, ERP_PG_PORT: true, ERP_PG_DATABASE: true, ERP_PG_USER: true, ERP_PG_PASSWORD: true })
@@ -41,6 +41,10 @@ const configSchema = stackConfigSchema
       .string()
       .default('WEB:DC01')
       .transform((pairs) => Object.fromEntries(pairs.split(',').filter(Boolean).map((pair) => pair.split(':') as [string, string]))),
+    /** The interface table's column limits. Default config/erp-writeback.json. */
+    WRITEBACK_LIMITS_FILE: z.string().min(1).optional(),
+    /** Longest wait for the ERP's answer to one insert, in ms (a network that drops packets never answers). Default 15,000. */
+    WRITEBACK_ERP_TIMEOUT_MS: z.coerce.number().int().min(100).default(15_000),
   });
 
 async function main(): Promise<() => Promise<void>> {
@@ -48,50 +52,51 @@ async function main(): Promise<() => Promise<void>> {
   const logger = createLogger('erp-writeback');
   const metrics = createMetrics('erp-writeback');
   const codes = erpTypeCodes();
-  const erp = new Pool({ host: config.ERP_PG_HOST, port: config.ERP_PG_PORT, database: config.ERP_PG_DATABASE, user: config.ERP_PG_USER, password: config.ERP_PG_PASSWORD, max: 2 });
+  const limits = loadInterfaceLimits(config.WRITEBACK_LIMITS_FILE);
+  const erp = new Pool({
+    host: config.ERP_PG_HOST,
+    port: config.ERP_PG_PORT,
+    database: config.ERP_PG_DATABASE,
+    user: config.ERP_PG_USER,
+    password: config.ERP_PG_PASSWORD,
+    max: 2,
+    connectionTimeoutMillis: config.WRITEBACK_ERP_TIMEOUT_MS,
+    query_timeout: config.WRITEBACK_ERP_TIMEOUT_MS,
+  });
+  // An idle client whose server went away emits 'error'; without a listener that kills the process.
+  erp.on('error', (error) => logger.warn({ err: error }, 'idle ERP connection lost'));
   const kafka = createKafka({ clientId: 'stockhub-erp-writeback', brokers: config.KAFKA_BROKERS, logger });
+  const producer = await connectIdempotentProducer(kafka);
   const written = new Counter({ name: 'stockhub_erp_writeback_rows_total', help: 'Interface rows written for the ERP import', registers: [metrics.registry] });
   const shadowed = new Counter({ name: 'stockhub_erp_writeback_shadow_rows_total', help: 'Interface rows shadow mode would have written', registers: [metrics.registry] });
   if (config.WRITEBACK_MODE === 'shadow') logger.warn('shadow mode: nothing is written to the ERP; each row it would write is logged');
-  if (config.WRITEBACK_START_FROM === 'latest') await commitEndForUncommittedPartitions(kafka, config.WRITEBACK_GROUP, [TOPICS.movements], logger);
-  const consumer = kafka.consumer({ groupId: config.WRITEBACK_GROUP, sessionTimeout: 10_000, heartbeatInterval: 3_000, maxWaitTimeInMs: 100 });
-  let joined = false;
-  consumer.on(consumer.events.GROUP_JOIN, () => (joined = true));
-  consumer.on(consumer.events.CRASH, () => (joined = false));
+
+  const erpUp = async (): Promise<boolean> => (await erp.query('SELECT 1')).rowCount === 1;
+  const consumer = new StageConsumer<InterfaceRow | null>(
+    kafka,
+    {
+      name: 'erp-writeback',
+      groupId: config.WRITEBACK_GROUP,
+      topics: [TOPICS.movements],
+      startFrom: config.WRITEBACK_START_FROM,
+      stage: writebackStage({ erp, codes, locations: config.WRITEBACK_LOCATIONS, limits, mode: config.WRITEBACK_MODE, written, shadowed, logger }),
+      deadLetters: { producer, topic: TOPICS.erpWritebackDlq },
+      dependencies: config.WRITEBACK_MODE === 'live' ? { erp: erpUp } : {},
+      tuning: { handleTimeoutMs: config.WRITEBACK_ERP_TIMEOUT_MS + 5_000 },
+    },
+    logger,
+    metrics,
+  );
 
   const app = express();
-  app.use(createOpsRouter('erp-writeback', metrics, { kafka: () => joined, erp: async () => (await erp.query('SELECT 1')).rowCount === 1 }));
+  app.use(createOpsRouter('erp-writeback', metrics, { kafka: () => consumer.health(), erp: erpUp }));
   const server = listen(app, config.WRITEBACK_HTTP_PORT, logger, '/health, /metrics');
-
-  await consumer.connect();
-  await consumer.subscribe({ topic: TOPICS.movements, fromBeginning: config.WRITEBACK_START_FROM === 'earliest' });
-  await consumer.run({
-    eachBatch: async ({ batch, resolveOffset, heartbeat }) => {
-      const events: StockMovement[] = [];
-      for (const message of batch.messages) {
-        const checked = checkMovement(message.value === null ? null : JSON.parse(message.value.toString('utf8')));
-        if (checked.ok) events.push(checked.event);
-      }
-      const rows = toInterfaceRows(events, codes, config.WRITEBACK_LOCATIONS);
-      if (config.WRITEBACK_MODE === 'shadow') {
-        for (const row of rows) logger.info({ eventId: row.hubEventId, sku: row.itemCode, branch: row.branchCode, type: row.typeCode, quantity: row.quantity }, 'shadow: would write to the ERP interface table');
-        shadowed.inc(rows.length);
-        resolveOffset(batch.messages[batch.messages.length - 1]!.offset);
-        await heartbeat();
-        return;
-      }
-      const inserted = await writeInterfaceRows(erp, rows);
-      written.inc(inserted);
-      for (const row of rows) logger.debug({ eventId: row.hubEventId, sku: row.itemCode, branch: row.branchCode }, 'written back');
-      if (inserted > 0) logger.info({ inserted, partition: batch.partition }, 'interface rows written for the ERP');
-      resolveOffset(batch.messages[batch.messages.length - 1]!.offset);
-      await heartbeat();
-    },
-  });
+  await consumer.start();
 
   return async () => {
     server.close();
-    await consumer.disconnect();
+    await consumer.stop();
+    await producer.disconnect();
     await erp.end();
   };
 }

@@ -1,28 +1,21 @@
-import type { KafkaMessage } from 'kafkajs';
+import { InvalidInputError } from '../../../core/errors';
+import { decodeJson, type ConsumedRecord, type Stage } from '../../../core/kafka';
 import type { Logger } from '../../../core/logging';
-import { levelViewSchema } from '../../levels';
-import type { WantedLevel } from './push-store';
+import { levelViewSchema, type LevelView } from '../../levels';
+import type { PushStore, WantedLevel } from './push-store';
 
-/**
- * stock.levels records -> the newest wanted value per level Shopify sells, for the locations that
- * are Shopify locations. A record that is not a level view is logged and skipped: the topic is
- * the hub's own, so that is a bug upstream, not input to dead-letter.
- */
-export function wantedFromLevels(messages: readonly KafkaMessage[], shopifyLocations: ReadonlySet<string>, logger: Logger): WantedLevel[] {
+/** A stock.levels record as a level view; anything else goes to the channel's dead-letter topic. */
+export function decodeLevelView(value: unknown): LevelView {
+  const parsed = levelViewSchema.safeParse(value);
+  if (parsed.success) return parsed.data;
+  const issue = parsed.error.issues[0]!;
+  throw new InvalidInputError(`not a level view: ${issue.path.join('.')}: ${issue.message}`, issue.path.join('.') || null);
+}
+
+/** The newest wanted value per level Shopify sells, for the locations that are Shopify locations. */
+export function wantedFromLevels(levels: readonly LevelView[], shopifyLocations: ReadonlySet<string>): WantedLevel[] {
   const newest = new Map<string, WantedLevel>();
-  for (const message of messages) {
-    if (message.value === null) continue;
-    let parsed;
-    try {
-      parsed = levelViewSchema.safeParse(JSON.parse(message.value.toString('utf8')));
-    } catch {
-      parsed = null;
-    }
-    if (!parsed?.success) {
-      logger.error({ offset: message.offset, key: message.key?.toString() }, 'stock.levels record is not a level view; skipped');
-      continue;
-    }
-    const level = parsed.data;
+  for (const level of levels) {
     if (!shopifyLocations.has(level.locationId)) continue;
     const key = `${level.sku}@${level.locationId}`;
     const seen = newest.get(key);
@@ -31,4 +24,21 @@ export function wantedFromLevels(messages: readonly KafkaMessage[], shopifyLocat
     newest.set(key, { sku: level.sku, locationId: level.locationId, available: Math.floor(level.available), version: level.version, updatedAt: level.updatedAt });
   }
   return [...newest.values()];
+}
+
+/** stock.levels -> shopify_push: what the pusher should set, newest version first-come. */
+export function levelsStage(store: PushStore, shopifyLocations: ReadonlySet<string>, onWanted: () => void, logger: Logger): Stage<LevelView | null> {
+  return {
+    // A tombstone (a level deleted by compaction's rules) asks nothing of Shopify.
+    decode: (message) => (message.value === null ? null : decodeLevelView(decodeJson(message))),
+    handle: async (records: ConsumedRecord<LevelView | null>[]) => {
+      const wanted = wantedFromLevels(
+        records.flatMap((r) => (r.value === null ? [] : [r.value])),
+        shopifyLocations,
+      );
+      await store.upsertWanted(wanted);
+      for (const level of wanted) logger.debug({ sku: level.sku, locationId: level.locationId, available: level.available, version: level.version }, 'wanted in Shopify');
+      if (wanted.length > 0) onWanted();
+    },
+  };
 }

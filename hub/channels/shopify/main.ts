@@ -7,18 +7,20 @@
 import express from 'express';
 import { loadConfig } from '../../../core/config';
 import { createOpsRouter, listen } from '../../../core/http';
-import { commitEndForUncommittedPartitions, connectIdempotentProducer, createKafka } from '../../../core/kafka';
+import { connectIdempotentProducer, createKafka, StageConsumer } from '../../../core/kafka';
 import { createLogger } from '../../../core/logging';
 import { createMetrics } from '../../../core/metrics';
 import { runService } from '../../../core/process';
 import { createRedis } from '../../../core/redis';
 import { createAdminRequest, createShopify, EchoMarks, loadShopifyConfig } from '../../../core/shopify';
+import { TOPICS } from '../../../core/topics';
+import type { LevelView } from '../../levels';
 import { createPool, migrate } from '../../db';
 import { ShopifyCaller } from './caller';
 import { CircuitBreaker } from './circuit';
 import { shopifyChannelConfigSchema } from './config';
 import { ItemMap } from './item-map';
-import { wantedFromLevels } from './levels-consumer';
+import { levelsStage } from './levels-consumer';
 import { CIRCUIT_STATE_VALUE, createChannelMetrics } from './metrics';
 import { Pacer } from './pacer';
 import { PushStore } from './push-store';
@@ -37,6 +39,7 @@ async function main(): Promise<() => Promise<void>> {
 
   await migrate(config.HUB_PG_URL);
   const pool = createPool(config.HUB_PG_URL, logger, 4);
+  const pgUp = async (): Promise<boolean> => (await pool.query('SELECT 1')).rowCount === 1;
   const redis = createRedis(config.REDIS_URL, logger);
   const kafka = createKafka({ clientId: 'stockhub-shopify-channel', brokers: config.KAFKA_BROKERS, logger });
   const producer = await connectIdempotentProducer(kafka);
@@ -80,29 +83,28 @@ async function main(): Promise<() => Promise<void>> {
     readBack.watermark().then((since) => readBackFrom((since ?? new Date()).getTime()), () => undefined);
   }, config.SHOPIFY_READBACK_EVERY_MS);
 
-  if (config.SHOPIFY_CHANNEL_START_FROM === 'latest') await commitEndForUncommittedPartitions(kafka, config.SHOPIFY_CHANNEL_GROUP, [config.SHOPIFY_LEVELS_TOPIC], logger);
-  const consumer = kafka.consumer({ groupId: config.SHOPIFY_CHANNEL_GROUP, sessionTimeout: 10_000, heartbeatInterval: 3_000, maxWaitTimeInMs: 50 });
-  let joined = false;
-  consumer.on(consumer.events.GROUP_JOIN, () => (joined = true));
-  consumer.on(consumer.events.CRASH, () => (joined = false));
+  const shopifyLocations = new Set(shopifyLocationOf.keys());
+  const consumer = new StageConsumer<LevelView | null>(
+    kafka,
+    {
+      name: 'shopify-channel',
+      groupId: config.SHOPIFY_CHANNEL_GROUP,
+      topics: [config.SHOPIFY_LEVELS_TOPIC],
+      startFrom: config.SHOPIFY_CHANNEL_START_FROM,
+      stage: levelsStage(store, shopifyLocations, () => pusher.notify(), logger),
+      deadLetters: { producer, topic: TOPICS.shopifyChannelDlq },
+      dependencies: { postgres: pgUp },
+      tuning: { maxWaitTimeMs: 50 },
+    },
+    logger,
+    metrics,
+  );
 
   const app = express();
-  app.use(createOpsRouter('shopify-channel', metrics, { kafka: () => joined, postgres: async () => (await pool.query('SELECT 1')).rowCount === 1 }));
+  app.use(createOpsRouter('shopify-channel', metrics, { kafka: () => consumer.health(), postgres: pgUp }));
   const server = listen(app, config.SHOPIFY_CHANNEL_HTTP_PORT, logger, '/health, /metrics');
 
-  const shopifyLocations = new Set(shopifyLocationOf.keys());
-  await consumer.connect();
-  await consumer.subscribe({ topic: config.SHOPIFY_LEVELS_TOPIC, fromBeginning: config.SHOPIFY_CHANNEL_START_FROM === 'earliest' });
-  await consumer.run({
-    eachBatch: async ({ batch, resolveOffset, heartbeat }) => {
-      const wanted = wantedFromLevels(batch.messages, shopifyLocations, logger);
-      await store.upsertWanted(wanted);
-      for (const level of wanted) logger.debug({ sku: level.sku, locationId: level.locationId, available: level.available, version: level.version }, 'wanted in Shopify');
-      resolveOffset(batch.messages[batch.messages.length - 1]!.offset);
-      await heartbeat();
-      if (wanted.length > 0) pusher.notify();
-    },
-  });
+  await consumer.start();
   pusher.start();
   const since = await readBack.watermark();
   if (since !== null) readBackFrom(since.getTime());
@@ -112,7 +114,7 @@ async function main(): Promise<() => Promise<void>> {
     clearInterval(queueTimer);
     clearInterval(readBackTimer);
     server.close();
-    await consumer.disconnect();
+    await consumer.stop();
     await pusher.stop();
     await producer.disconnect();
     redis.disconnect();

@@ -41,6 +41,7 @@ describe('RawTopicWorker', () => {
       batch: { topic: TOPICS.shopifyWebhooks, partition: 0, messages },
       resolveOffset,
       heartbeat: jest.fn(async () => {}),
+      commitOffsetsIfNecessary: jest.fn(async () => {}),
       isRunning: () => true,
       isStale: () => false,
     } as unknown as EachBatchPayload;
@@ -56,6 +57,7 @@ describe('RawTopicWorker', () => {
         calls.push({ events, deadLetters });
         await new Promise<void>((resolve) => (release = resolve));
       }),
+      deadLetterTarget: () => ({ producer: {}, topic: TOPICS.movementsDlq }),
     } as unknown as MovementPublisher;
     const normalizer = new RawTopicWorker(kafka, publisher, { name: 'sink-shopify', groupId: 'test-shopify', topics: [TOPICS.shopifyWebhooks], fromBeginning: true, map: shopifyRecordMapper(options, 'sink-shopify', logger) }, logger, createMetrics('test'));
     await normalizer.start();
@@ -75,14 +77,22 @@ describe('RawTopicWorker', () => {
     await normalizer.stop();
   });
 
-  it('resolves nothing when publishing fails, so that the batch is consumed again', async () => {
+  it('retries a publish that failed on the broker, resolving nothing until it is acknowledged', async () => {
     const { kafka, eachBatch } = fakeKafka();
-    const publisher = { publish: jest.fn(async () => Promise.reject(new Error('KafkaJSNumberOfRetriesExceeded'))) } as unknown as MovementPublisher;
+    let failures = 2;
+    const publisher = {
+      publish: jest.fn(async () => {
+        if (failures-- > 0) throw Object.assign(new Error('leader not available'), { retriable: true });
+      }),
+      deadLetterTarget: () => ({ producer: {}, topic: TOPICS.movementsDlq }),
+    } as unknown as MovementPublisher;
     const normalizer = new RawTopicWorker(kafka, publisher, { name: 'sink-shopify', groupId: 'test-shopify', topics: [TOPICS.shopifyWebhooks], fromBeginning: true, map: shopifyRecordMapper(options, 'sink-shopify', logger) }, logger, createMetrics('test'));
     await normalizer.start();
     const { payload, resolveOffset } = batchPayload([record('orders/create', body('orders-create'), '10')]);
-    await expect(eachBatch()(payload)).rejects.toThrow('KafkaJSNumberOfRetriesExceeded');
-    expect(resolveOffset).not.toHaveBeenCalled();
+    await eachBatch()(payload);
+    expect(publisher.publish).toHaveBeenCalledTimes(3);
+    expect(resolveOffset).toHaveBeenCalledTimes(1);
+    expect(resolveOffset).toHaveBeenCalledWith('10');
     await normalizer.stop();
   });
 });
