@@ -10,6 +10,15 @@ export function testKafka(name: string): Kafka {
   return createKafka({ clientId: `test-${name}`, brokers: stack.KAFKA_BROKERS, logger: createLogger(`test-${name}`, 'warn') });
 }
 
+/** Dead-letter topics carry bytes that are not JSON: those come back as their text. */
+function parseOrText(text: string): unknown {
+  try {
+    return JSON.parse(text) as unknown;
+  } catch {
+    return text;
+  }
+}
+
 export interface Received {
   topic: string;
   message: KafkaMessage;
@@ -48,7 +57,7 @@ export class TopicWatcher {
     this.consumer.on(this.consumer.events.GROUP_JOIN, () => assigned());
     await this.consumer.run({
       eachMessage: async ({ topic, message }) => {
-        const value = message.value === null ? null : (JSON.parse(message.value.toString()) as unknown);
+        const value = message.value === null ? null : parseOrText(message.value.toString());
         const entry = { topic, message, value, receivedAt: Date.now() };
         this.received.push(entry);
         for (const waiter of this.waiters.filter((w) => w.match(entry))) waiter.resolve(entry);

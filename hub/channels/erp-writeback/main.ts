@@ -24,6 +24,8 @@ const configSchema = stackConfigSchema
   .extend({
     /** Consumer group on stock.movements. Default stockhub-erp-writeback. */
     WRITEBACK_GROUP: z.string().min(1).default('stockhub-erp-writeback'),
+    /** The canonical topic it reads. Default stock.movements (tests and benchmarks use their own). */
+    WRITEBACK_TOPIC: z.string().min(1).default(TOPICS.movements),
     /** Port of /health and /metrics. Default 8092. */
     WRITEBACK_HTTP_PORT: z.coerce.number().int().min(1).max(65535).default(8092),
     /**
@@ -77,7 +79,7 @@ async function main(): Promise<() => Promise<void>> {
     {
       name: 'erp-writeback',
       groupId: config.WRITEBACK_GROUP,
-      topics: [TOPICS.movements],
+      topics: [config.WRITEBACK_TOPIC],
       startFrom: config.WRITEBACK_START_FROM,
       stage: writebackStage({ erp, codes, locations: config.WRITEBACK_LOCATIONS, limits, mode: config.WRITEBACK_MODE, written, shadowed, logger }),
       deadLetters: { producer, topic: TOPICS.erpWritebackDlq },

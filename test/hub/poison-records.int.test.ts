@@ -1,0 +1,140 @@
+/**
+ * Nothing stalls (invariant 8): records that can never be processed, on the canonical topic the
+ * reconciler and the ERP write-back consume, go to each stage's dead-letter topic with their
+ * reason, bytes and position, and both stages go on: the movements around them are applied and
+ * written back, and each group's Kafka lag is back to 0 within 10 s. The services are real
+ * processes on a topic and groups of the test's own.
+ */
+import { randomUUID } from 'node:crypto';
+import type { Admin } from 'kafkajs';
+import { Client, type Pool } from 'pg';
+import { connectIdempotentProducer, ensureTopics } from '../../core/kafka';
+import type { StockMovement } from '../../core/model';
+import { TOPICS } from '../../core/topics';
+import { hubPool } from '../support/hub-db';
+import { stack, testKafka, TopicWatcher } from '../support/kafka';
+import { startService, type Service } from '../support/services';
+import { eventually } from '../support/wait';
+
+const run = randomUUID().slice(0, 8);
+const topic = `it.poison.${run}`;
+const reconcilerGroup = `it-poison-reconciler-${run}`;
+const writebackGroup = `it-poison-wb-${run}`;
+
+function sale(id: string, sku: string): StockMovement {
+  const at = new Date().toISOString();
+  return {
+    schema: 'stock.movement.v1',
+    eventId: `it-poison-${run}-${id}`,
+    type: 'SALE',
+    sku,
+    locationId: 'S009',
+    quantity: -1,
+    occurredAt: at,
+    ingestedAt: at,
+    source: { system: 'PDV', instance: 'S009', ref: { document: `R-${run}`, line: null, entity: 'test' }, position: null, raw: null },
+    actor: 'it',
+    reason: null,
+    correlationId: null,
+  };
+}
+
+async function lag(admin: Admin, groupId: string): Promise<number> {
+  const [committed] = await admin.fetchOffsets({ groupId, topics: [topic] });
+  const ends = await admin.fetchTopicOffsets(topic);
+  return ends.reduce((sum, end) => {
+    const at = Number(committed?.partitions.find((p) => p.partition === end.partition)?.offset ?? -1);
+    return sum + Number(end.high) - Math.max(0, at);
+  }, 0);
+}
+
+describe('poison records on stock.movements', () => {
+  const kafka = testKafka('poison');
+  const admin = kafka.admin();
+  let pool: Pool;
+  let erp: Client;
+  let watcher: TopicWatcher;
+  let reconciler: Service;
+  let writeback: Service;
+
+  beforeAll(async () => {
+    await admin.connect();
+    await ensureTopics(admin, [{ name: topic, partitions: 2, description: 'test' }, { name: `it.poison-levels.${run}`, partitions: 1, description: 'test' }]);
+    pool = await hubPool();
+    erp = new Client({ host: stack.ERP_PG_HOST, port: stack.ERP_PG_PORT, database: stack.ERP_PG_DATABASE, user: stack.ERP_PG_USER, password: stack.ERP_PG_PASSWORD });
+    await erp.connect();
+    watcher = new TopicWatcher('poison', [TOPICS.reconcilerDlq, TOPICS.erpWritebackDlq]);
+    await watcher.start();
+    reconciler = await startService('poison-reconciler', 'hub/reconciler/main.ts', 18301, { RECONCILER_HTTP_PORT: '18301', RECONCILER_TOPIC: topic, RECONCILER_GROUP: reconcilerGroup, LEVELS_TOPIC: `it.poison-levels.${run}` });
+    writeback = await startService('poison-writeback', 'hub/channels/erp-writeback/main.ts', 18302, { WRITEBACK_HTTP_PORT: '18302', WRITEBACK_TOPIC: topic, WRITEBACK_GROUP: writebackGroup, WRITEBACK_START_FROM: 'earliest' });
+  });
+
+  afterAll(async () => {
+    await writeback?.stop();
+    await reconciler?.stop();
+    await watcher?.stop();
+    await admin.deleteGroups([reconcilerGroup, writebackGroup]).catch(() => undefined);
+    await admin.deleteTopics({ topics: [topic, `it.poison-levels.${run}`] }).catch(() => undefined);
+    await admin.disconnect();
+    await erp?.end();
+    await pool?.end();
+  });
+
+  it('dead-letters each with its reason and bytes; the movements around them are applied and written back; lag is 0 within 10 s', async () => {
+    const before = sale('before', `P${run}-A`);
+    const longSku = sale('long', `P${run}-SKU-OF-TWENTY-NINE-`);
+    expect(longSku.sku).toHaveLength(29);
+    const after = sale('after', `P${run}-B`);
+    const { sku: _missing, ...invalid } = sale('invalid', 'x');
+    const producer = await connectIdempotentProducer(kafka);
+    // One key, one partition: the poison sits between the good records, in order.
+    const key = `P${run}`;
+    await producer.send({
+      topic,
+      acks: -1,
+      messages: [
+        { key, value: JSON.stringify(before) },
+        { key, value: '{"schema": "stock.movement.v1", not json', headers: { origin: 'test' } },
+        { key, value: JSON.stringify(invalid) },
+        { key, value: JSON.stringify(longSku) },
+        { key, value: JSON.stringify(after) },
+      ],
+    });
+    await producer.disconnect();
+    const produced = Date.now();
+
+    await eventually('both stages at the end of the topic', async () => ((await lag(admin, reconcilerGroup)) === 0 && (await lag(admin, writebackGroup)) === 0 ? true : undefined), 10_000);
+    const recovered = Date.now() - produced;
+    expect(recovered).toBeLessThan(10_000);
+
+    const ledger = await pool.query<{ event_id: string }>('SELECT event_id FROM ledger WHERE event_id = ANY($1) ORDER BY event_id', [[before.eventId, longSku.eventId, after.eventId]]);
+    expect(ledger.rows.map((r) => r.event_id).sort()).toEqual([after.eventId, before.eventId, longSku.eventId].sort());
+    const written = await erp.query<{ HUBEVT: string }>(`SELECT "HUBEVT" FROM "ERPADM"."HUBIMP" WHERE "HUBEVT" = ANY($1)`, [[before.eventId, longSku.eventId, after.eventId]]);
+    expect(written.rows.map((r) => r.HUBEVT).sort()).toEqual([after.eventId, before.eventId].sort());
+
+    const letters = (dlq: string) =>
+      watcher
+        .all()
+        .filter((r) => r.topic === dlq && r.message.headers?.['dlq.source.topic']?.toString() === topic)
+        .map((r) => ({ stage: r.message.headers!['dlq.stage']!.toString(), field: r.message.headers!['dlq.field']!.toString(), reason: r.message.headers!['dlq.reason']!.toString(), value: r.message.value!.toString() }));
+    await eventually('the dead letters', async () => (letters(TOPICS.erpWritebackDlq).length >= 3 ? true : undefined), 5_000);
+    const reconcilerLetters = letters(TOPICS.reconcilerDlq);
+    expect(reconcilerLetters.map((l) => [l.stage, l.field])).toEqual([
+      ['decode', ''],
+      ['validate', 'sku'],
+    ]);
+    expect(reconcilerLetters[0]!.value).toBe('{"schema": "stock.movement.v1", not json');
+    const writebackLetters = letters(TOPICS.erpWritebackDlq);
+    expect(writebackLetters.map((l) => [l.stage, l.field])).toEqual([
+      ['decode', ''],
+      ['validate', 'sku'],
+      ['validate', 'ITMCD'],
+    ]);
+    expect(writebackLetters[2]!.reason).toMatch(/ITMCD takes at most 20 characters/);
+
+    const metrics = await (await fetch(`${reconciler.url}/metrics`)).text();
+    expect(metrics).toMatch(/stockhub_reconciler_invalid_total\{[^}]*\} 2/);
+    expect((await fetch(`${reconciler.url}/health`)).status).toBe(200);
+    expect((await fetch(`${writeback.url}/health`)).status).toBe(200);
+  });
+});
