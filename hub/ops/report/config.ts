@@ -36,6 +36,8 @@ export const reportConfigSchema = stackConfigSchema
     STOCKHUB_AGENTS_FILE: z.string().min(1).optional(),
     /** config/mappings unless set (as for the sinks). */
     MAPPINGS_DIR: z.string().min(1).optional(),
+    /** The Shopify channel whose parked levels --system shopify lists (its consumer group). Default stockhub-shopify-channel. */
+    SHOPIFY_CHANNEL_GROUP: z.string().min(1).default('stockhub-shopify-channel'),
   });
 export type ReportConfig = z.infer<typeof reportConfigSchema>;
 

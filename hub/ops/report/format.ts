@@ -1,4 +1,5 @@
 import type { DriftRow, Summary } from './compare';
+import type { ParkedLevel } from './shopify-parked';
 import { SYSTEMS, type SystemName } from './system-view';
 
 export type FixStatus = 'applied' | 'stale' | 'pending' | 'resynced' | 'failed' | 'skipped' | 'declined';
@@ -30,6 +31,8 @@ export interface Report {
   summary: Summary;
   /** Null without --fix. */
   fixes: FixOutcome[] | null;
+  /** With --system shopify: the levels the channel parked among the compared SKUs. */
+  parked?: ParkedLevel[];
 }
 
 export type Format = 'table' | 'csv' | 'json';
@@ -55,6 +58,7 @@ export function formatJson(report: Report): string {
       })),
       summary: report.summary,
       fixes: report.fixes,
+      ...(report.parked !== undefined && { parked: report.parked }),
     },
     null,
     2,
@@ -116,6 +120,15 @@ export function formatSummary(report: Report): string {
   }
   if (summary.failures.length > 0) {
     parts.push(`\nerrors\n${summary.failures.map((f) => `  ${f.system}${f.location ? ` ${f.location}` : ''}: ${f.message}\n`).join('')}`);
+  }
+  if (report.parked !== undefined && report.parked.length > 0) {
+    parts.push(
+      `\nparked in the Shopify channel: not pushed until retried (stockhub-shopify-parked retry --sku S)\n${table(
+        ['sku', 'location', 'wanted', 'attempts', 'parked at', 'drift', 'reason'],
+        report.parked.map((p) => [p.sku, p.location, String(p.wanted), String(p.attempts), p.parkedAt.slice(0, 19), p.drift ? 'yes' : 'no', p.reason ?? '']),
+        (i) => i === 2 || i === 3,
+      )}`,
+    );
   }
   if (report.fixes !== null) {
     parts.push(

@@ -24,6 +24,7 @@ import { HubLevels } from './hub-levels';
 import { HELP, parseOptions, parseSkuFile, UsageError, type Options } from './options';
 import { Progress } from './progress';
 import { runReport } from './run';
+import { readParkedLevels } from './shopify-parked';
 import { createViews } from './views';
 
 const say = (line: string): void => {
@@ -142,7 +143,9 @@ async function main(argv: readonly string[]): Promise<number> {
       }
     }
 
-    const report: Report = { runId, startedAt: startedAt.toISOString(), finishedAt: new Date().toISOString(), systems: options.systems, rows: result.rows, summary: result.summary, fixes };
+    // Drift on a parked level lasts until someone retries it: the report says which these are.
+    const parked = options.systems.includes('shopify') ? await readParkedLevels(pool, config.SHOPIFY_CHANNEL_GROUP, selected, result.rows) : undefined;
+    const report: Report = { runId, startedAt: startedAt.toISOString(), finishedAt: new Date().toISOString(), systems: options.systems, rows: result.rows, summary: result.summary, fixes, ...(parked && { parked }) };
     process.stdout.write(formatReport(report, options.format));
     if (options.format === 'csv') process.stderr.write(formatSummary(report));
     const resolved = new Set((fixes ?? []).filter((f) => f.resolved).map((f) => `${f.system}|${f.sku}@${f.location}`));

@@ -204,6 +204,18 @@ function renderChannels(flow) {
   rows.push(
     h('tr', {}, h('th', {}, 'Shopify push queue'), h('td', { 'data-testid': 'shopify-queue' }, queue.status === 'ok' ? [dot(queueLevel(queue.data)), `${num(queue.data.due)} due`, queue.data.due > 0 ? `, oldest ${age(queue.data.oldestAgeSeconds)}` : ''] : `unavailable (${queue.error})`)),
   );
+  if (queue.status === 'ok') {
+    // A parked level is one Shopify kept refusing: it is not pushed until someone retries it.
+    const parked = queue.data.newestParked.map((p) => h('div', { class: 'wrap' }, `${p.sku}@${p.location} (${p.attempts} attempts, ${age(Math.max(0, (Date.now() - Date.parse(p.parkedAt)) / 1000))} ago): ${p.reason || 'no reason'}`));
+    rows.push(
+      h(
+        'tr',
+        {},
+        h('th', {}, 'Shopify parked levels'),
+        h('td', { 'data-testid': 'shopify-parked' }, dot(queue.data.parked > 0 ? 'warn' : 'ok'), `${num(queue.data.parked)} parked`, queue.data.parked > 0 ? ' · retry: stockhub-shopify-parked retry --sku S' : '', parked),
+      ),
+    );
+  }
   if (channel.status === 'ok') {
     const c = channel.data;
     rows.push(h('tr', {}, h('th', {}, 'Shopify throttle'), h('td', { 'data-testid': 'shopify-throttle' }, c.throttleAvailable === null ? 'unknown' : `${num(c.throttleAvailable)} / ${num(c.throttleMaximum)} points`)));
@@ -268,8 +280,9 @@ function renderStrip(flow) {
   const channels = [];
   const q = flow.shopify.queue;
   const c = flow.shopify.channel;
-  const shopifyLevel = c.status === 'ok' && c.data.circuit === 'open' ? 'bad' : q.status === 'ok' ? queueLevel(q.data) : 'unknown';
-  channels.push(node(shopifyLevel, 'Shopify', `${q.status === 'ok' ? `${num(q.data.due)} due` : 'queue unavailable'} · circuit ${c.status === 'ok' ? c.data.circuit || 'unknown' : 'unknown'}`, 'node-shopify'));
+  const queued = q.status === 'ok' ? queueLevel(q.data) : 'unknown';
+  const shopifyLevel = c.status === 'ok' && c.data.circuit === 'open' ? 'bad' : queued === 'ok' && q.data.parked > 0 ? 'warn' : queued;
+  channels.push(node(shopifyLevel, 'Shopify', `${q.status === 'ok' ? `${num(q.data.due)} due${q.data.parked > 0 ? ` · ${num(q.data.parked)} parked` : ''}` : 'queue unavailable'} · circuit ${c.status === 'ok' ? c.data.circuit || 'unknown' : 'unknown'}`, 'node-shopify'));
   channels.push(node(flow.stores.status === 'ok' ? 'ok' : 'unknown', 'store feeds', flow.stores.status === 'ok' ? `${flow.stores.data.connected} stores connected` : 'unavailable', 'node-stores'));
   // The ERP write-back and the Shopify channel, as consumers of the hub's topics.
   channels.push(...groupsLike(flow, 'channel').map((g) => groupNode(g)));

@@ -1,7 +1,7 @@
 /**
  * shopify_push on the hub's real PostgreSQL: concurrent writers with overlapping rows in
  * opposite orders never deadlock, and the per-row failure policy (wait, park, retry, un-park on a
- * new level version) holds in SQL.
+ * new level version) holds in SQL; the dashboard and the report show what is parked.
  *
  * PUSH_STORE_MODULE points the deadlock test at another PushStore (an older push-store.ts) to
  * show that it is what the test catches: with the unsorted upsert it fails with 40P01.
@@ -10,6 +10,9 @@ import { randomUUID } from 'node:crypto';
 import { Pool } from 'pg';
 import { PushStore, type DueRow, type WantedLevel } from '../../../../hub/channels/shopify/push-store';
 import { migrate } from '../../../../hub/db';
+import { readShopifyQueue } from '../../../../hub/ops/dashboard/sources/shopify';
+import type { DriftRow } from '../../../../hub/ops/report/compare';
+import { readParkedLevels } from '../../../../hub/ops/report/shopify-parked';
 import { hubDbUrl } from '../../../support/hub-db';
 
 const StoreUnderTest = (process.env.PUSH_STORE_MODULE ? (require(process.env.PUSH_STORE_MODULE) as { PushStore: typeof PushStore }).PushStore : PushStore) as typeof PushStore;
@@ -92,6 +95,14 @@ describe('PushStore on PostgreSQL', () => {
     // Parked: neither due nor in the queue's depth; a parked row is not refused again.
     expect((await store.depth()).due).toBe(2);
     expect(await store.recordRefusal([bad], 'again', policy)).toEqual([]);
+    // ...and the dashboard shows it among the newest parked levels (all channels).
+    const shown = await readShopifyQueue(pool);
+    expect(shown.parked).toBeGreaterThanOrEqual(1);
+    expect(shown.newestParked).toContainEqual({ sku: 'BAD', location: 'S001', attempts: 3, reason: 'Shopify: SOMETHING_NEW refused again', parkedAt: expect.any(String) });
+    // ...and the reconciliation report lists it for --system shopify, flagged with its drift.
+    const drift = [{ system: 'shopify', sku: 'BAD', location: 'S001' }] as DriftRow[];
+    expect(await readParkedLevels(pool, id, ['BAD', 'OK1'], drift)).toEqual([{ sku: 'BAD', location: 'S001', wanted: 1, attempts: 3, reason: 'Shopify: SOMETHING_NEW refused again', parkedAt: expect.any(String), drift: true }]);
+    expect(await readParkedLevels(pool, id, ['OK1'], drift)).toEqual([]);
 
     expect(await store.unpark(['OTHER'])).toEqual([]);
     expect(await store.unpark(['BAD'])).toEqual([{ sku: 'BAD', locationId: 'S001' }]);

@@ -5,7 +5,7 @@ import { timeboxed } from '../../../../hub/ops/dashboard/section';
 import { listen } from '../../../support/listen';
 
 describe('Shopify channel metrics', () => {
-  it('reads the throttle, the circuit and the queue from the channel', async () => {
+  it('reads the throttle, the circuit, the queue and the parked count from the channel', async () => {
     const app = express();
     app.get('/metrics', (_req, res) => {
       res.type('text/plain').send(
@@ -15,12 +15,13 @@ describe('Shopify channel metrics', () => {
           'stockhub_shopify_throttle_maximum{service="shopify-channel"} 1000',
           'stockhub_shopify_circuit_state{service="shopify-channel"} 1',
           'stockhub_shopify_push_queue{service="shopify-channel"} 17',
+          'stockhub_shopify_parked{service="shopify-channel"} 2',
         ].join('\n'),
       );
     });
     const served = await listen(app);
     try {
-      expect(await readShopifyChannel(`${served.url}/metrics`)).toEqual({ throttleAvailable: 880, throttleMaximum: 1000, circuit: 'open', pushQueue: 17 });
+      expect(await readShopifyChannel(`${served.url}/metrics`)).toEqual({ throttleAvailable: 880, throttleMaximum: 1000, circuit: 'open', pushQueue: 17, parked: 2 });
     } finally {
       await served.close();
     }

@@ -67,3 +67,18 @@ describe('table', () => {
     expect(text).not.toContain('errors');
   });
 });
+
+describe('parked Shopify levels (--system shopify)', () => {
+  const parked = [{ sku: 'SKU,"7"', location: 'S002', wanted: 3, attempts: 5, reason: 'Shopify: SOMETHING_NEW refused', parkedAt: '2026-11-29T11:00:00.000Z', drift: true }];
+
+  it('are listed after the counts, with the drift they explain and how to retry them', () => {
+    const text = formatTable({ ...report, parked });
+    expect(text).toMatch(/parked in the Shopify channel: not pushed until retried \(stockhub-shopify-parked retry --sku S\)\nsku +location +wanted +attempts +parked at +drift +reason\n.*\nSKU,"7" +S002 +3 +5 +2026-11-29T11:00:00 +yes +Shopify: SOMETHING_NEW refused\n/);
+    expect(formatTable({ ...report, parked: [] })).not.toContain('parked');
+  });
+
+  it('are a key of the JSON document only when Shopify was compared', () => {
+    expect(JSON.parse(formatJson({ ...report, parked })).parked).toEqual(parked);
+    expect(Object.keys(JSON.parse(formatJson(report)) as object)).not.toContain('parked');
+  });
+});
