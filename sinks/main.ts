@@ -12,7 +12,7 @@ import { createMetrics } from '../core/metrics';
 import { runService } from '../core/process';
 import { createRedis } from '../core/redis';
 import { TOPICS } from '../core/topics';
-import { sinkConfigSchema } from './config';
+import { sinkConfigSchema, tillLimitsOf } from './config';
 import { createPdvRouter, loadStoreTokens } from './pdv';
 import { MovementPublisher, RawTopicWorker } from './runtime';
 import { createShopify, loadShopifyConfig } from '../core/shopify';
@@ -60,8 +60,8 @@ async function main(): Promise<() => Promise<void>> {
   // Listen first: /health answers 503 until the consumers have joined their groups.
   const app = express();
   app.use(createOpsRouter('sinks', metrics, { debezium: () => debezium.isRunning(), shopify: () => shopifyNormalizer.isRunning() }));
-  app.use(createShopifyWebhookRouter({ shopify, producer: edgeProducer, dedupe: new RedisWebhookDeduper(redis, logger), logger }));
-  app.use(createPdvRouter({ publisher: new MovementPublisher(edgeProducer, metrics), tokens, logger }));
+  app.use(createShopifyWebhookRouter({ shopify, shop: shopifyConfig.shop, producer: edgeProducer, dedupe: new RedisWebhookDeduper(redis, logger), logger }));
+  app.use(createPdvRouter({ publisher: new MovementPublisher(edgeProducer, metrics), tokens, limits: tillLimitsOf(config), logger }));
   const server = listen(app, config.SINK_HTTP_PORT, logger, 'POST /v1/stores/{storeId}/movements, POST /webhooks/shopify, /health, /metrics');
   await Promise.all([debezium.start(), shopifyNormalizer.start()]);
 

@@ -3,16 +3,26 @@ import { DependencyError, InvalidInputError, NotFoundError } from '../../core/er
 import { createOpsRouter, httpErrorHandler, type HealthCheck } from '../../core/http';
 import type { Logger } from '../../core/logging';
 import type { Metrics } from '../../core/metrics';
-import { fieldPath, pdvPostSchema } from '../../core/model';
+import { fieldPath, limitedPdvPostSchema, type TillEventLimits } from '../../core/model';
 import type { LocalDb } from './local-db';
 import { resyncBodySchema, resyncFromHub, type HubStockReader } from './resync';
 
 /**
  * What the tills call, on the store's LAN: stock from the local copy (answers while the WAN is
  * down), and sales and returns, queued in the outbox before the answer. POST /resync is for the
- * store's operators and the reconciliation report: it repairs the copy from the hub.
+ * store's operators and the reconciliation report: it repairs the copy from the hub. Sales are
+ * held to the same limits as the hub's ingest (`limits`, AGENT_MAX_*): a sale the hub would
+ * refuse is refused to the till now, not parked in the outbox as rejected hours later.
  */
-export function createLocalApi(db: LocalDb, hub: HubStockReader, logger: Logger, metrics: Metrics, health: Record<string, HealthCheck>): express.Express {
+export function createLocalApi(
+  db: LocalDb,
+  hub: HubStockReader,
+  logger: Logger,
+  metrics: Metrics,
+  health: Record<string, HealthCheck>,
+  limits: TillEventLimits,
+): express.Express {
+  const salesSchema = limitedPdvPostSchema(limits);
   const app = express();
   app.use(createOpsRouter('store-agent', metrics, health));
   app.get('/stock/:sku', (req, res, next) => {
@@ -21,10 +31,11 @@ export function createLocalApi(db: LocalDb, hub: HubStockReader, logger: Logger,
     else res.json(level);
   });
   app.post('/sales', express.json({ limit: '1mb' }), (req, res, next) => {
-    const parsed = pdvPostSchema.safeParse(req.body);
+    const parsed = salesSchema.safeParse(req.body);
     if (!parsed.success) {
       const issue = parsed.error.issues[0]!;
-      next(new InvalidInputError(issue.message, fieldPath(issue.path)));
+      const field = fieldPath(issue.path);
+      next(new InvalidInputError(field === null ? issue.message : `${field}: ${issue.message}`, field));
       return;
     }
     const queued = db.queue(parsed.data);

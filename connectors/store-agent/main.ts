@@ -8,7 +8,7 @@ import { listen } from '../../core/http';
 import { createLogger } from '../../core/logging';
 import { createMetrics } from '../../core/metrics';
 import { runService } from '../../core/process';
-import { agentConfigSchema, defaultDbPath } from './config';
+import { agentConfigSchema, defaultDbPath, tillLimitsOf } from './config';
 import { FeedClient } from './feed-client';
 import { Forwarder } from './forwarder';
 import { HubStock } from './hub-stock';
@@ -25,7 +25,7 @@ async function main(): Promise<() => Promise<void>> {
   const forwarder = new Forwarder(`${config.AGENT_INGEST_URL}/v1/stores/${store}/movements`, config.AGENT_PDV_TOKEN, db, config.AGENT_FORWARD_MS, logger);
   const hub = new HubStock(config.AGENT_HUB_URL, config.AGENT_API_TOKEN, store);
   // Healthy means "able to serve the tills": the local copy answers with or without the WAN.
-  const api = createLocalApi(db, hub, logger, metrics, { localDb: () => db.backlog() >= 0 });
+  const api = createLocalApi(db, hub, logger, metrics, { localDb: () => db.backlog() >= 0 }, tillLimitsOf(config));
   const server = listen(api, config.AGENT_HTTP_PORT, logger, 'GET /stock/{sku}, POST /sales, POST /resync');
   feed.start();
   forwarder.start();

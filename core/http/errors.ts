@@ -19,6 +19,14 @@ function isExposedClientError(error: unknown): error is { status: number; messag
 }
 
 /**
+ * express decodes path parameters with decodeURIComponent and tags the URIError of a malformed
+ * escape (`/v1/stock/%E0%A4%A`) with status 400, but not as exposed: the caller's typo, not ours.
+ */
+function isMalformedPathParameter(error: unknown): error is URIError {
+  return error instanceof URIError && (error as { status?: unknown }).status === 400;
+}
+
+/**
  * The one mapping from the domain error hierarchy to HTTP. Invalid input is a 400 naming the
  * field; a dependency that is down is a 503 so that the caller retries; anything unexpected is a
  * 500 that says nothing about the internals.
@@ -32,6 +40,7 @@ export function errorToHttp(error: unknown): HttpErrorResponse {
   if (error instanceof ConflictError) return { status: 409, body: { error: error.message, ...error.details } };
   if (error instanceof DependencyError) return { status: 503, body: { error: `${error.dependency} unavailable, retry later` } };
   if (isExposedClientError(error)) return { status: error.status, body: { error: error.message } };
+  if (isMalformedPathParameter(error)) return { status: 400, body: { error: 'malformed percent-encoding in the path', field: 'path' } };
   return { status: 500, body: { error: 'internal error' } };
 }
 
@@ -49,6 +58,9 @@ export function httpErrorHandler(logger: Logger): ErrorRequestHandler {
     const request = { method: req.method, path: req.originalUrl, status };
     if (status >= 500) logger.error({ ...request, err: error }, 'request failed');
     else logger.info({ ...request, error: body.error, field: body.field }, 'request refused');
+    // Refused before its body was read (401 ahead of the parser, 413): Node would otherwise read
+    // and discard the rest to keep the connection, for as long as the caller keeps sending.
+    if (!req.complete) res.set('connection', 'close');
     res.status(status).json(body);
   };
 }

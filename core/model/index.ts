@@ -15,6 +15,18 @@ export {
 } from './movement';
 export { deterministicEventId } from './event-id';
 export { movementJsonSchema } from './json-schema';
-export { checkMovement, type MovementCheck } from './validate';
+export { checkMovement, parseMovement, type MovementCheck } from './validate';
 export { STORE_LOCATION, isStoreLocation } from './locations';
-export { PDV_MAX_BATCH, fieldPath, pdvPostSchema, tillEventSchema, type PdvPost, type TillEvent } from './till-event';
+export {
+  DEFAULT_MAX_CLOCK_SKEW_S,
+  DEFAULT_MAX_LINE_QUANTITY,
+  PDV_MAX_BATCH,
+  fieldPath,
+  limitedPdvPostSchema,
+  pdvPostSchema,
+  tillEventSchema,
+  type PdvPost,
+  type TillEvent,
+  type TillEventLimits,
+} from './till-event';
+export { CONTROL_CHARACTER_MESSAGE, freeText, hasControlCharacter, identifier } from './identifier';

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { freeText, identifier } from './identifier';
 
 /**
  * stock.movement.v1: the one shape every source is normalized into, and the only one the hub
@@ -45,18 +46,18 @@ export const movementSourceSchema = z
     /** Which kind of system the change came from. */
     system: sourceSystemSchema,
     /** Which one: the connector name, the store id, the shop domain. */
-    instance: z.string().min(1).max(120),
+    instance: identifier(1, 120),
     /** The business document behind the change, as the source names it. */
     ref: z
       .object({
-        document: z.string().max(120).nullable(),
-        line: z.string().max(40).nullable(),
+        document: identifier(0, 120).nullable(),
+        line: identifier(0, 40).nullable(),
         /** The table (CDC) or webhook topic / endpoint (HTTP) the change was read from. */
-        entity: z.string().max(120),
+        entity: identifier(0, 120),
       })
       .strict(),
     /** Where in the source's log: PostgreSQL LSN, Oracle SCN, binlog file:pos, webhook id. */
-    position: z.string().max(200).nullable(),
+    position: identifier(0, 200).nullable(),
     /** The raw Kafka record the event was derived from, when it came through a raw topic. */
     raw: z
       .object({ topic: z.string().min(1), partition: z.number().int().min(0), offset: z.string().regex(/^\d+$/) })
@@ -70,10 +71,10 @@ export const stockMovementSchema = z
   .object({
     schema: z.literal(MOVEMENT_SCHEMA_VERSION),
     /** Idempotency key: the same change always yields the same id, whoever delivers it again. */
-    eventId: z.string().min(8).max(128),
+    eventId: identifier(8, 128),
     type: movementTypeSchema,
-    sku: z.string().min(1).max(64),
-    locationId: z.string().min(1).max(32),
+    sku: identifier(1, 64),
+    locationId: identifier(1, 32),
     /** Signed delta in units, for every type but COUNT (see QUANTITY_SIGN). */
     quantity: z.number().finite().optional(),
     /** Absolute counted units, for COUNT only. */
@@ -84,11 +85,11 @@ export const stockMovementSchema = z
     ingestedAt: isoDateTime,
     source: movementSourceSchema,
     /** Who: the ERP user, the till and cashier, the WMS RF gun, the Shopify app or staff. */
-    actor: z.string().max(120).nullable(),
+    actor: freeText(120).nullable(),
     /** Why, in the source's words: movement type code, remark, cancel reason. */
-    reason: z.string().max(240).nullable(),
+    reason: freeText(240).nullable(),
     /** Ties the lines of one business document or order together. */
-    correlationId: z.string().max(120).nullable(),
+    correlationId: identifier(0, 120).nullable(),
   })
   .strict()
   .superRefine((event, ctx) => {

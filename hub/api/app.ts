@@ -1,9 +1,10 @@
-import express, { Router, type Request, type Response } from 'express';
+import express, { Router, type Request, type RequestHandler, type RequestParamHandler, type Response } from 'express';
 import type { Pool } from 'pg';
-import { NotFoundError } from '../../core/errors';
+import { InvalidInputError, NotFoundError } from '../../core/errors';
 import { createOpsRouter, httpErrorHandler, type HealthCheck } from '../../core/http';
 import type { Logger } from '../../core/logging';
 import type { Metrics } from '../../core/metrics';
+import { CONTROL_CHARACTER_MESSAGE, hasControlCharacter } from '../../core/model';
 import { createFeedRouter } from '../feed';
 import { assertLocationAllowed, authenticate, callerOf, type Caller } from '../auth';
 import { readLedger } from './ledger-reader';
@@ -24,6 +25,26 @@ export interface ApiDeps {
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
+/**
+ * Path segments reach SQL as text, and PostgreSQL cannot even be sent a NUL: every segment of a
+ * /v1 path must decode and be free of control characters, for the routes of routers mounted
+ * here too (the store feed).
+ */
+const pathGuard: RequestHandler = (req, _res, next) => {
+  let segments: string[];
+  try {
+    segments = req.path.split('/').map(decodeURIComponent);
+  } catch {
+    next(new InvalidInputError('malformed percent-encoding in the path', 'path'));
+    return;
+  }
+  next(segments.some(hasControlCharacter) ? new InvalidInputError(`path ${CONTROL_CHARACTER_MESSAGE}`, 'path') : undefined);
+};
+
+/** The same rule per named parameter, so that the 400 names it. */
+const paramGuard = (name: string): RequestParamHandler => (_req, _res, next, value: string) =>
+  next(hasControlCharacter(value) ? new InvalidInputError(`${name} ${CONTROL_CHARACTER_MESSAGE}`, name) : undefined);
+
 type Handler = (req: Request, res: Response) => Promise<void>;
 const wrap = (handler: Handler) => (req: Request, res: Response, next: (error?: unknown) => void) => handler(req, res).catch(next);
 
@@ -31,7 +52,10 @@ const wrap = (handler: Handler) => (req: Request, res: Response, next: (error?: 
 export function createApiApp(deps: ApiDeps): express.Express {
   const { stock, reservations, pool } = deps;
   const v1 = Router();
-  v1.use(express.json({ limit: '256kb' }), authenticate(deps.tokens));
+  // Authentication first: an unknown caller gets 401 whatever its body, and no parsing work.
+  v1.use(authenticate(deps.tokens), express.json({ limit: '256kb' }));
+  v1.param('sku', paramGuard('sku'));
+  v1.param('locationId', paramGuard('locationId'));
 
   v1.get(
     '/stock/:sku',
@@ -85,6 +109,8 @@ export function createApiApp(deps: ApiDeps): express.Express {
     }),
   );
 
+  // After the routes above, whose parameter guards name the field; before the routers mounted here.
+  v1.use(pathGuard);
   v1.use(createFeedRouter(pool, deps.logger, deps.metrics));
 
   const app = express();

@@ -1,7 +1,8 @@
 import { z } from 'zod';
 import { InvalidInputError } from '../../core/errors';
+import { identifier } from '../../core/model';
 
-const sku = z.string().min(1).max(64);
+const sku = identifier(1, 64);
 
 export const stockQuerySchema = z.object({ skus: z.array(sku).min(1).max(500) }).strict();
 export type StockQuery = z.infer<typeof stockQuerySchema>;
@@ -11,12 +12,12 @@ export const reserveSchema = (maxTtlSeconds: number) =>
     .object({
       sku,
       /** A location id, or "any": the location with the most available. */
-      locationId: z.string().min(1).max(32),
+      locationId: identifier(1, 32),
       quantity: z.number().int().positive().max(10_000),
       /** Seconds until the reservation is released by itself. Default 900 (15 min). */
       ttlSeconds: z.number().int().positive().max(maxTtlSeconds).default(900),
       /** The caller's order or basket id. */
-      reference: z.string().max(120).nullable().default(null),
+      reference: identifier(0, 120).nullable().default(null),
     })
     .strict();
 export type ReserveBody = z.infer<ReturnType<typeof reserveSchema>>;

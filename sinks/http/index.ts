@@ -1,1 +1,2 @@
 export { rawBody } from './raw-body';
+export { readBody, type ReadBody } from './read-body';

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import express, { Router, type Request, type RequestHandler, type Response } from 'express';
 import { DependencyError, InvalidInputError } from '../../core/errors';
 import type { Logger } from '../../core/logging';
-import { fieldPath, pdvPostSchema, type PdvPost, type StockMovement } from '../../core/model';
+import { fieldPath, limitedPdvPostSchema, type PdvPost, type StockMovement, type TillEventLimits } from '../../core/model';
 import { TOPICS } from '../../core/topics';
 import { toMovement, type MovementPublisher } from '../runtime';
 import { httpErrorHandler } from '../../core/http';
@@ -18,17 +18,19 @@ export interface PdvRouterDeps {
   /** Writes the canonical events and, in the same request, the post as received to raw.pdv.movements, for audit (acks=-1). */
   publisher: MovementPublisher;
   tokens: StoreTokens;
+  /** Clock-skew tolerance and per-line limit (SINK_MAX_CLOCK_SKEW_S, SINK_MAX_LINE_QUANTITY). */
+  limits: TillEventLimits;
   logger: Logger;
 }
 
-function parsePost(body: Buffer): PdvPost {
+function parsePost(schema: ReturnType<typeof limitedPdvPostSchema>, body: Buffer): PdvPost {
   let json: unknown;
   try {
     json = JSON.parse(body.toString('utf8'));
   } catch {
     throw new InvalidInputError('body is not valid JSON', null);
   }
-  const parsed = pdvPostSchema.safeParse(json);
+  const parsed = schema.safeParse(json);
   if (parsed.success) return parsed.data;
   const issue = parsed.error.issues[0]!;
   const field = fieldPath(issue.path);
@@ -55,6 +57,7 @@ function toMovements(storeId: string, post: PdvPost, ingestedAt: string): StockM
  */
 export function createPdvRouter(deps: PdvRouterDeps): Router {
   const { publisher, tokens, logger } = deps;
+  const schema = limitedPdvPostSchema(deps.limits);
 
   // Before the body is read: an unauthenticated caller does not get to upload a megabyte.
   const authorize: RequestHandler<{ storeId: string }> = (req, _res, next) => {
@@ -74,7 +77,7 @@ export function createPdvRouter(deps: PdvRouterDeps): Router {
     const log = logger.child({ storeId, requestId });
 
     const body = rawBody(req, 'PDV');
-    const post = parsePost(body);
+    const post = parsePost(schema, body);
     const receivedAt = new Date().toISOString();
     const events = toMovements(storeId, post, receivedAt);
     const audit = { key: storeId, value: body, headers: { 'request.id': requestId, 'store.id': storeId, 'received.at': receivedAt } };

@@ -38,7 +38,7 @@ describe('POST /resync on the agent’s local API', () => {
     const fake = fakeHub({ A: [{ locationId: 'DC01', onHand: 50, version: 9 }, { locationId: 'S001', onHand: 12, version: 4 }], B: [{ locationId: 'S002', onHand: 3, version: 2 }] });
     asked = fake.asked;
     hub = await listen(fake.app);
-    agent = await listen(createLocalApi(db, new HubStock(hub.url, token, 'S001'), createLogger('test', 'silent'), createMetrics('store-agent'), {}));
+    agent = await listen(createLocalApi(db, new HubStock(hub.url, token, 'S001'), createLogger('test', 'silent'), createMetrics('store-agent'), {}, { maxClockSkewMs: 300_000, maxLineQuantity: 10_000 }));
   }
   const resync = (body?: unknown) =>
     fetch(`${agent.url}/resync`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: body === undefined ? undefined : JSON.stringify(body) });

@@ -38,10 +38,19 @@ describe('errorToHttp', () => {
     const hidden = Object.assign(new Error('socket hang up'), { status: 400, expose: false });
     expect(errorToHttp(hidden).status).toBe(500);
   });
+
+  it('answers the URIError express throws for a malformed path escape with 400, and no other URIError', () => {
+    const fromExpress = Object.assign(new URIError("Failed to decode param '%E0%A4%A'"), { status: 400 });
+    expect(errorToHttp(fromExpress)).toEqual({ status: 400, body: { error: 'malformed percent-encoding in the path', field: 'path' } });
+    expect(errorToHttp(new URIError('URI malformed')).status).toBe(500);
+  });
 });
 
 describe('httpErrorHandler', () => {
   const app = express();
+  app.get('/item/:sku', (_req, res) => {
+    res.sendStatus(204);
+  });
   app.get('/invalid', () => {
     throw new InvalidInputError('sku: Required', 'sku');
   });
@@ -62,6 +71,7 @@ describe('httpErrorHandler', () => {
     ['GET', '/down', 503, { error: 'kafka unavailable, retry later' }],
     ['GET', '/bug', 500, { error: 'internal error' }],
     ['POST', '/small', 413, { error: 'request entity too large' }],
+    ['GET', '/item/%E0%A4%A', 400, { error: 'malformed percent-encoding in the path', field: 'path' }],
   ])('%s %s -> %i as JSON', async (method, path, status, body) => {
     const response = await fetch(`${server.url}${path}`, { method, body: method === 'POST' ? 'x'.repeat(100) : undefined });
     expect(response.status).toBe(status);

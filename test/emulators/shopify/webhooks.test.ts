@@ -147,7 +147,8 @@ describe('webhooks into the real sink edge', () => {
     const delivered = new Set<string>();
     const dedupe = { isDuplicate: async (id: string) => delivered.has(id), markDelivered: async (id: string) => void delivered.add(id) };
     const app = express();
-    app.use(createShopifyWebhookRouter({ shopify: createShopify(loadShopifyConfig({})), producer, dedupe, logger: createLogger('sink-test', 'silent') }));
+    const config = loadShopifyConfig({});
+    app.use(createShopifyWebhookRouter({ shopify: createShopify(config), shop: config.shop, producer, dedupe, logger: createLogger('sink-test', 'silent') }));
     const sink = await listen(app);
     const running = await startEmulator({ webhooksEnabled: true, webhookUrl: `${sink.url}/webhooks/shopify`, webhookRetryDelaysMs: [] });
     try {

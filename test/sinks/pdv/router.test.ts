@@ -8,6 +8,7 @@ import type { MovementPublisher } from '../../../sinks/runtime';
 import { listen } from '../../support/listen';
 
 const tokens = new StoreTokens({ S001: 'dev-token-S001', S002: 'dev-token-S002' });
+const LIMITS = { maxClockSkewMs: 5 * 60_000, maxLineQuantity: 10_000 };
 
 const tillEvent = (n: number, overrides: Record<string, unknown> = {}) => ({
   id: `T03-000184-${n}`,
@@ -47,7 +48,7 @@ function fakes() {
 
 async function serve(f: ReturnType<typeof fakes>) {
   const app = express();
-  app.use(createPdvRouter({ publisher: f.publisher, tokens, logger: createLogger('test', 'silent') }));
+  app.use(createPdvRouter({ publisher: f.publisher, tokens, limits: LIMITS, logger: createLogger('test', 'silent') }));
   return listen(app);
 }
 
@@ -77,6 +78,15 @@ describe('POST /v1/stores/:storeId/movements', () => {
       expect(f.publish).not.toHaveBeenCalled();
     });
 
+    it.each([
+      ['a body that is not JSON', '{"id":'],
+      ['a body over the 1 MB limit', JSON.stringify([tillEvent(1, { reason: 'x'.repeat(2 * 1024 * 1024) })])],
+    ])('401, not 400 or 413, without a token for %s: authentication runs before the body is read', async (_case, body) => {
+      const response = await fetch(`${server.url}/v1/stores/S001/movements`, { method: 'POST', headers: { 'content-type': 'application/json' }, body });
+      expect(response.status).toBe(401);
+      expect(f.publish).not.toHaveBeenCalled();
+    });
+
     it("403 when one store's token posts for another store", async () => {
       const response = await post(server.url, 'S002', [tillEvent(1)], 'dev-token-S001');
       expect(response.status).toBe(403);
@@ -94,6 +104,12 @@ describe('POST /v1/stores/:storeId/movements', () => {
       ['a time without offset', [tillEvent(1, { occurredAt: '2026-11-27 14:03:11' })], '[0].occurredAt'],
       ['an unknown field', [tillEvent(1, { qty: 1 })], '[0]'],
       ['one till id twice', [tillEvent(1), tillEvent(2), tillEvent(1, { sku: '10009999' })], '[2].id'],
+      ['a NUL in a SKU (PostgreSQL cannot store it)', [tillEvent(1), tillEvent(2, { sku: '1000\u00004711' })], '[1].sku'],
+      ['a DEL in a till id', [tillEvent(1, { id: 'T03-\u007f1' })], '[0].id'],
+      ['a line feed in a receipt', [tillEvent(1, { receipt: 'T03-\n000184' })], '[0].receipt'],
+      ['a sale dated 2099', [tillEvent(1), tillEvent(2, { occurredAt: '2099-01-01T00:00:00Z' })], '[1].occurredAt'],
+      ['a sale 6 minutes ahead of the clock (tolerance 5)', [tillEvent(1, { occurredAt: new Date(Date.now() + 6 * 60_000).toISOString() })], '[0].occurredAt'],
+      ['more units in a line than the limit', [tillEvent(1, { quantity: 10_001 })], '[0].quantity'],
     ])('400 naming the field for %s, and nothing written', async (_case, body, field) => {
       const response = await post(server.url, 'S001', body);
       expect(response.status).toBe(400);
@@ -111,6 +127,11 @@ describe('POST /v1/stores/:storeId/movements', () => {
       expect((await post(server.url, 'S001', tooMany)).status).toBe(400);
       expect(f.publish).not.toHaveBeenCalled();
     });
+  });
+
+  it('202 for a sale within the clock-skew tolerance and a line at the limit', async () => {
+    const body = [tillEvent(1, { occurredAt: new Date(Date.now() + 4 * 60_000).toISOString() }), tillEvent(2, { quantity: 10_000, reason: 'linha 1\nlinha 2' })];
+    expect((await post(server.url, 'S001', body)).status).toBe(202);
   });
 
   it('202 with the event ids; SALE negative, RETURN positive; the post kept as sent for audit, in the same write', async () => {

@@ -10,7 +10,9 @@ import { createShopifyWebhookRouter, type WebhookDeduper } from '../../../sinks/
 import { listen } from '../../support/listen';
 
 const SECRET = 'test-webhook-secret-6f1c';
-const shopify = createShopify(loadShopifyConfig({ SHOPIFY_API_SECRET: SECRET }));
+const config = loadShopifyConfig({ SHOPIFY_API_SECRET: SECRET });
+const shopify = createShopify(config);
+const SHOP = config.shop;
 const orderBody = readFileSync(join(__dirname, 'fixtures', 'orders-create.json'));
 
 /** What Shopify puts in X-Shopify-Hmac-Sha256: base64 HMAC-SHA256 of the raw body with the app secret. */
@@ -56,7 +58,7 @@ describe('POST /webhooks/shopify', () => {
     });
     dedupe = new MemoryDeduper();
     const app = express();
-    app.use(createShopifyWebhookRouter({ shopify, producer: { send } as unknown as Producer, dedupe, logger: createLogger('test', 'silent') }));
+    app.use(createShopifyWebhookRouter({ shopify, shop: SHOP, producer: { send } as unknown as Producer, dedupe, logger: createLogger('test', 'silent') }));
     server = await listen(app);
   });
   afterEach(() => server.close());
@@ -88,6 +90,37 @@ describe('POST /webhooks/shopify', () => {
     expect((await deliver(tampered, shopifyHeaders(orderBody))).status).toBe(401);
     expect((await deliver(orderBody, shopifyHeaders(orderBody, { 'x-shopify-hmac-sha256': null }))).status).toBe(401);
     expect(send).not.toHaveBeenCalled();
+  });
+
+  it("refuses a webhook signed with the app's secret but for another shop with 401: the secret signs every shop's webhooks", async () => {
+    const response = await deliver(orderBody, shopifyHeaders(orderBody, { 'x-shopify-shop-domain': 'other-shop.myshopify.com' }));
+    expect(response.status).toBe(401);
+    expect(await response.json()).toEqual({ error: `webhook for shop other-shop.myshopify.com; this hub serves ${SHOP}` });
+    expect((await deliver(orderBody, shopifyHeaders(orderBody, { 'x-shopify-shop-domain': null }))).status).toBe(401);
+    expect(send).not.toHaveBeenCalled();
+    expect(dedupe.delivered.size).toBe(0);
+  });
+
+  describe('authentication before the body', () => {
+    const big = Buffer.alloc(6 * 1024 * 1024, 'x');
+
+    it.each([
+      ['no signature and a body that is not JSON', Buffer.from('{"id":'), { 'x-shopify-hmac-sha256': null }],
+      ['no signature and a body over the 5 MiB limit', big, { 'x-shopify-hmac-sha256': null }],
+      ['a signature that is not an HMAC-SHA256 and an oversized body', big, { 'x-shopify-hmac-sha256': 'not-base64!' }],
+      ['a wrong signature and an oversized body', big, { 'x-shopify-hmac-sha256': sign(big, 'not-the-secret') }],
+      ['another shop and an oversized body', big, { 'x-shopify-shop-domain': 'other-shop.myshopify.com' }],
+    ])('401, never 400 or 413, for %s', async (_case, body, overrides) => {
+      const response = await deliver(body, shopifyHeaders(body, overrides));
+      expect(response.status).toBe(401);
+      expect(send).not.toHaveBeenCalled();
+    });
+
+    it('413 only for an oversized body whose signature checks', async () => {
+      const response = await deliver(big, shopifyHeaders(big));
+      expect(response.status).toBe(413);
+      expect(send).not.toHaveBeenCalled();
+    });
   });
 
   it('answers a genuine webhook that lacks required headers with 400 naming them', async () => {
@@ -124,7 +157,7 @@ describe('POST /webhooks/shopify', () => {
   it('fails loudly (500, not 401) when an app-wide body parser ran first and ate the signed bytes', async () => {
     const app = express();
     app.use(express.json());
-    app.use(createShopifyWebhookRouter({ shopify, producer: { send } as unknown as Producer, dedupe, logger: createLogger('test', 'silent') }));
+    app.use(createShopifyWebhookRouter({ shopify, shop: SHOP, producer: { send } as unknown as Producer, dedupe, logger: createLogger('test', 'silent') }));
     const miswired = await listen(app);
     try {
       const response = await fetch(`${miswired.url}/webhooks/shopify`, { method: 'POST', headers: shopifyHeaders(orderBody), body: orderBody });
