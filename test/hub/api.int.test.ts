@@ -123,6 +123,18 @@ describe('hub API', () => {
     expect(tooMany.status).toBe(400);
   });
 
+  it('answers malformed path parameters with 400, never 500, before they reach PostgreSQL', async () => {
+    for (const path of ['/v1/stock/%00', '/v1/stock/%E0%A4%A', '/v1/stock/10000001/locations/%00/ledger', '/v1/stores/S%0001/feed']) {
+      const response = await call('GET', path, S001);
+      expect([path, response.status]).toEqual([path, 400]);
+    }
+  });
+
+  it('authenticates before it parses: no token and a malformed body is 401', async () => {
+    const response = await fetch(`${api.url}/v1/reservations`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"sku":' });
+    expect(response.status).toBe(401);
+  });
+
   it('answers from PostgreSQL with Redis stopped, and from the cache again once Redis is back', async () => {
     const sku = `CACHE${run}`;
     await setLevel(sku, 'S001', 4);

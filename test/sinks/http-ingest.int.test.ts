@@ -74,6 +74,19 @@ describe('HTTP ingest', () => {
       expect(response.status).toBe(400);
       expect(((await response.json()) as { field: string }).field).toBe('[1].quantity');
     });
+
+    it.each([
+      ['a NUL in a SKU, which PostgreSQL cannot store', { sku: '1000\u00004711' }, '[1].sku'],
+      ['a sale dated 2099, which every count until then would re-add', { occurredAt: '2099-01-01T00:00:00Z' }, '[1].occurredAt'],
+    ])('refuses %s: 400 naming the field, and nothing of the batch published', async (_case, change, field) => {
+      const id = `T02-${run}-${field.replace(/\W/g, '')}`;
+      const response = await post('S003', 'dev-token-S003', [{ ...batch[0], id: `${id}-ok` }, { ...batch[0], id, ...change }]);
+      expect(response.status).toBe(400);
+      expect(((await response.json()) as { field: string }).field).toBe(field);
+      await new Promise((r) => setTimeout(r, 1_000));
+      const ids = [`${id}-ok`, id].map((tillId) => deterministicEventId('pdv', 'S003', tillId));
+      expect(watcher.all().filter((r) => isMovement(r) && ids.includes(movement(r).eventId))).toEqual([]);
+    });
   });
 
   it('exposes Prometheus metrics counting what it published', async () => {
@@ -119,6 +132,24 @@ describe('HTTP ingest', () => {
       expect(await response.json()).toEqual({ status: 'duplicate' });
       await new Promise((r) => setTimeout(r, 1_000));
       expect(watcher.all().filter((r) => r.topic === TOPICS.shopifyWebhooks && r.message.key?.toString() === `wh-${run}`)).toHaveLength(1);
+    });
+
+    it("refuses a webhook signed with the app's secret for another shop with 401, and writes nothing", async () => {
+      const response = await fetch(`${sink.url}/webhooks/shopify`, {
+        method: 'POST',
+        headers: {
+          'content-type': 'application/json',
+          'x-shopify-topic': 'orders/create',
+          'x-shopify-hmac-sha256': createHmac('sha256', secret).update(body).digest('base64'),
+          'x-shopify-shop-domain': 'another-shop.myshopify.com',
+          'x-shopify-api-version': '2026-07',
+          'x-shopify-webhook-id': `wh-foreign-${run}`,
+        },
+        body,
+      });
+      expect(response.status).toBe(401);
+      await new Promise((r) => setTimeout(r, 1_000));
+      expect(watcher.all().filter((r) => r.topic === TOPICS.shopifyWebhooks && r.message.key?.toString() === `wh-foreign-${run}`)).toHaveLength(0);
     });
 
     it('refuses a forged signature with 401', async () => {
