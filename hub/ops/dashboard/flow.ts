@@ -1,6 +1,7 @@
 import type { Pool } from 'pg';
 import type { Registry } from 'prom-client';
-import { TOPICS } from '../../../core/topics';
+import { StockHubError } from '../../../core/errors';
+import { DLQ_TOPICS, TOPICS } from '../../../core/topics';
 import { sharedFor } from './cache';
 import type { DashboardConfig } from './config';
 import type { SharedAdmin } from './kafka-admin';
@@ -22,7 +23,8 @@ export interface FlowSummary {
   connectors: Section<ConnectorState[]>;
   rawTopics: Section<RawTopicState[]>;
   consumerGroups: Section<GroupLag[]>;
-  dlq: Section<{ messages: number }>;
+  /** Dead letters retained, in all and per stage's dead-letter topic. */
+  dlq: Section<{ messages: number; topics: Array<{ topic: string; messages: number }> }>;
   shopify: { queue: Section<ShopifyQueue>; channel: Section<ShopifyChannelState> };
   stores: Section<StoreFeeds>;
 }
@@ -78,9 +80,12 @@ export function createFlowReader({ pool, admin, registry, config }: FlowDeps): (
       rawTopics: derive(kafkaNow, (k) => k.rawTopics),
       consumerGroups: derive(kafkaNow, (k) => groupLags(k, storedNow, config.RECONCILER_GROUP)),
       dlq: derive(kafkaNow, (k) => {
-        const partitions = k.ends.get(TOPICS.movementsDlq);
-        if (partitions === undefined) throw new Error(`Kafka: topic ${TOPICS.movementsDlq} not found`);
-        return { messages: retained(partitions) };
+        const topics = DLQ_TOPICS.map((topic) => {
+          const partitions = k.ends.get(topic);
+          if (partitions === undefined) throw new StockHubError(`Kafka: topic ${topic} not found`);
+          return { topic, messages: retained(partitions) };
+        });
+        return { messages: topics.reduce((sum, t) => sum + t.messages, 0), topics };
       }),
       shopify: { queue: queueNow, channel: channelNow },
       stores: storesNow,

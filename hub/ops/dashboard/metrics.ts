@@ -1,5 +1,4 @@
 import { Gauge, type Registry } from 'prom-client';
-import { TOPICS } from '../../../core/topics';
 import type { FlowSummary } from './flow';
 
 /**
@@ -36,7 +35,7 @@ export function registerFlowMetrics(registry: Registry, flow: () => Promise<Flow
   });
   new Gauge({
     name: 'stockhub_dlq_messages',
-    help: 'Dead letters retained in the dead-letter topic (end offset minus start offset)',
+    help: "Dead letters retained in each stage's dead-letter topic (end offset minus start offset)",
     // A label, so that the series can be absent while Kafka does not answer: an unlabelled gauge
     // would read 0, "no dead letters", which nobody knows then.
     labelNames: ['topic'] as const,
@@ -44,7 +43,7 @@ export function registerFlowMetrics(registry: Registry, flow: () => Promise<Flow
     async collect() {
       this.reset();
       const s = await summary();
-      if (s?.dlq.status === 'ok') this.set({ topic: TOPICS.movementsDlq }, s.dlq.data.messages);
+      if (s?.dlq.status === 'ok') for (const { topic, messages } of s.dlq.data.topics) this.set({ topic }, messages);
     },
   });
   new Gauge({
