@@ -230,7 +230,8 @@ function renderChannels(flow) {
     h('tr', {}, h('th', {}, 'Store feeds connected'), h('td', { 'data-testid': 'stores' }, st.status === 'ok' ? `${st.data.connected}${st.data.connected > 0 ? `: ${st.data.stores.map((x) => x.store).join(', ')}` : ''}` : 'unavailable')),
   );
   const d = flow.dlq;
-  rows.push(h('tr', {}, h('th', {}, 'Dead letters (stock.movements.dlq)'), h('td', { 'data-testid': 'dlq' }, d.status === 'ok' ? [dot(d.data.messages === 0 ? 'ok' : 'warn'), num(d.data.messages)] : `unavailable (${d.error})`)));
+  rows.push(h('tr', {}, h('th', {}, 'Dead letters (every stage; bin/stockhub-dlq list)'), h('td', { 'data-testid': 'dlq' }, d.status === 'ok' ? [dot(d.data.messages === 0 ? 'ok' : 'warn'), num(d.data.messages)] : `unavailable (${d.error})`)));
+  if (d.status === 'ok') for (const t of d.data.topics) rows.push(h('tr', {}, h('td', {}, `  ${t.topic}`), h('td', {}, [dot(t.messages === 0 ? 'ok' : 'warn'), num(t.messages)])));
   replace('channels', h('table', { 'data-testid': 'channels-table' }, h('tbody', {}, rows)));
 }
 
