@@ -100,7 +100,15 @@ const FINAL_SQL_CLASSES = new Set(['22', '23', '42', '44']);
 /** pg reports a connection lost mid-query as a plain Error with only this message. */
 const LOST_CONNECTION = /Connection terminated|connection (timeout|is closed)|timeout exceeded when trying to connect|Client has encountered a connection error/i;
 
+/**
+ * kafkajs marks these final, but each means the broker was gone or slow for longer than its own
+ * retries: the condition passes. (A record the broker refuses for its content, such as one over
+ * message.max.bytes, surfaces as a non-retriable KafkaJSProtocolError instead.)
+ */
+const KAFKAJS_TRANSIENT = new Set(['KafkaJSNumberOfRetriesExceeded', 'KafkaJSTimeout', 'KafkaJSLockTimeout', 'KafkaJSGroupCoordinatorNotFound', 'KafkaJSConnectionError', 'KafkaJSConnectionClosedError', 'KafkaJSRequestTimeoutError', 'KafkaJSBrokerNotFound']);
+
 function classifyForeign(error: Error): boolean | undefined {
+  if (KAFKAJS_TRANSIENT.has(error.name)) return true;
   if ('retriable' in error && typeof error.retriable === 'boolean') return error.retriable;
   const code = 'code' in error && typeof error.code === 'string' ? error.code : undefined;
   if (code !== undefined && NETWORK_CODES.has(code)) return true;

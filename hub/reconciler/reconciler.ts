@@ -92,8 +92,8 @@ export class Reconciler {
   private async handle(records: ConsumedRecord<StockMovement>[], position: BatchPosition): Promise<void> {
     const started = Date.now();
     const entries = await this.applyBatch(records, position);
-    if (entries === null) return;
-    this.observe(entries, Date.now() - started);
+    if (entries !== null) this.observe(entries, Date.now() - started);
+    // Also after a retry whose transaction had committed: its levels may still be in the outbox.
     await this.levels.drain();
   }
 

@@ -46,6 +46,13 @@ describe('isRetriable on foreign errors', () => {
     expect(isRetriable(new Error('Connection terminated unexpectedly'))).toBe(true);
   });
 
+  it("retries kafkajs' 'retries exceeded' and timeouts (the broker was away), but not a protocol error it calls final", () => {
+    const exceeded = Object.assign(new Error('Connection error: connect ECONNREFUSED 127.0.0.1:9092'), { name: 'KafkaJSNumberOfRetriesExceeded', retriable: false });
+    expect(isRetriable(exceeded)).toBe(true);
+    expect(isRetriable(Object.assign(new Error('Timeout'), { name: 'KafkaJSLockTimeout', retriable: false }))).toBe(true);
+    expect(isRetriable(Object.assign(new Error('The request included a message larger than the max message size'), { name: 'KafkaJSProtocolError', retriable: false }))).toBe(false);
+  });
+
   it('retries the SQLSTATE classes of a server in trouble, and refuses those of a bad statement', () => {
     expect(isRetriable(withCode('terminating connection due to administrator command', '57P01'))).toBe(true);
     expect(isRetriable(withCode('deadlock detected', '40P01'))).toBe(true);
