@@ -14,6 +14,7 @@ import { TOPICS } from '../../core/topics';
 import { hubPool } from '../support/hub-db';
 import { stack, testKafka, TopicWatcher } from '../support/kafka';
 import { startService, type Service } from '../support/services';
+import { ShopifyEmulator } from '../support/shopify-emulator';
 import { eventually } from '../support/wait';
 
 const run = randomUUID().slice(0, 8);
@@ -39,9 +40,9 @@ function sale(id: string, sku: string): StockMovement {
   };
 }
 
-async function lag(admin: Admin, groupId: string): Promise<number> {
-  const [committed] = await admin.fetchOffsets({ groupId, topics: [topic] });
-  const ends = await admin.fetchTopicOffsets(topic);
+async function lag(admin: Admin, groupId: string, of: string = topic): Promise<number> {
+  const [committed] = await admin.fetchOffsets({ groupId, topics: [of] });
+  const ends = await admin.fetchTopicOffsets(of);
   return ends.reduce((sum, end) => {
     const at = Number(committed?.partitions.find((p) => p.partition === end.partition)?.offset ?? -1);
     return sum + Number(end.high) - Math.max(0, at);
@@ -136,5 +137,64 @@ describe('poison records on stock.movements', () => {
     expect(metrics).toMatch(/stockhub_reconciler_invalid_total\{[^}]*\} 2/);
     expect((await fetch(`${reconciler.url}/health`)).status).toBe(200);
     expect((await fetch(`${writeback.url}/health`)).status).toBe(200);
+  });
+});
+
+describe('poison records on stock.levels', () => {
+  const kafka = testKafka('poison-levels');
+  const admin = kafka.admin();
+  const levelsTopic = `it.poison-shopify-levels.${run}`;
+  const group = `it-poison-channel-${run}`;
+  const sku = `L${run}`;
+  let emulator: ShopifyEmulator;
+  let channel: Service;
+  let watcher: TopicWatcher;
+
+  beforeAll(async () => {
+    await admin.connect();
+    await ensureTopics(admin, [{ name: levelsTopic, partitions: 1, description: 'test' }]);
+    emulator = await ShopifyEmulator.start('poison', 18303, 'http://127.0.0.1:9/unused');
+    await emulator.addItems([{ sku, levels: { '74128450876': 1 } }]);
+    watcher = new TopicWatcher('poison-levels', [TOPICS.shopifyChannelDlq]);
+    await watcher.start();
+    channel = await startService('poison-channel', 'hub/channels/shopify/main.ts', 18304, {
+      SHOPIFY_CHANNEL_HTTP_PORT: '18304',
+      SHOPIFY_CHANNEL_GROUP: group,
+      SHOPIFY_LEVELS_TOPIC: levelsTopic,
+      SHOPIFY_ADMIN_URL: emulator.url,
+    });
+  }, 60_000);
+
+  afterAll(async () => {
+    await channel?.stop();
+    await emulator?.stop();
+    await watcher?.stop();
+    await admin.deleteGroups([group]).catch(() => undefined);
+    await admin.deleteTopics({ topics: [levelsTopic] }).catch(() => undefined);
+    await admin.disconnect();
+  });
+
+  it('the Shopify channel dead-letters what is not a level view and still pushes the level behind it', async () => {
+    const view = { sku, locationId: 'S001', onHand: 7, reserved: 0, safetyStock: 0, available: 7, negative: false, version: 1, updatedAt: new Date().toISOString() };
+    const producer = await connectIdempotentProducer(kafka);
+    await producer.send({
+      topic: levelsTopic,
+      acks: -1,
+      messages: [
+        { key: `${sku}@S001`, value: Buffer.from([0xff, 0xfe, 0x00]) },
+        { key: `${sku}@S001`, value: JSON.stringify({ ...view, available: 'seven' }) },
+        { key: `${sku}@S001`, value: JSON.stringify(view) },
+      ],
+    });
+    await producer.disconnect();
+    await eventually('the channel at the end of its topic', async () => ((await lag(admin, group, levelsTopic)) === 0 ? true : undefined), 10_000);
+    await eventually(`${sku}@S001 in Shopify`, async () => ((await emulator.level(sku, 'S001')) === 7 ? true : undefined), 15_000);
+    const letters = watcher.all().filter((r) => r.message.headers?.['dlq.source.topic']?.toString() === levelsTopic);
+    expect(letters.map((r) => [r.message.headers!['dlq.stage']!.toString(), r.message.headers!['dlq.field']!.toString(), r.message.headers!['dlq.worker']!.toString()])).toEqual([
+      ['decode', '', 'shopify-channel'],
+      ['validate', 'available', 'shopify-channel'],
+    ]);
+    expect(Buffer.compare(letters[0]!.message.value!, Buffer.from([0xff, 0xfe, 0x00]))).toBe(0);
+    expect((await fetch(`${channel.url}/health`)).status).toBe(200);
   });
 });
