@@ -48,7 +48,7 @@ const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms
 const RECOVERY_LIMIT_MS = 300_000;
 
 /** Resolves with the moment every action committed before `since` is in the ledger (polled each second), or null after the limit. */
-async function caughtUp(hub: ChaosHub, load: MixedLoad, scenario: string, since: number): Promise<number | null> {
+async function caughtUp(hub: ChaosHub, load: MixedLoad, scenario: string, since: number, backlog: { atEnd: string | null }): Promise<number | null> {
   const deadline = since + RECOVERY_LIMIT_MS;
   let lastReport = Date.now();
   while (Date.now() < deadline) {
@@ -56,6 +56,8 @@ async function caughtUp(hub: ChaosHub, load: MixedLoad, scenario: string, since:
     try {
       const counts = await ledgerCounts(hub.pool, due);
       const missing = due.filter((a) => (counts.get(a.i) ?? 0) === 0);
+      // What the fault held back, as first seen after it: shows the fault had an effect.
+      backlog.atEnd ??= ['ERP', 'WMS', 'PDV', 'SHOPIFY'].map((s) => `${s} ${missing.filter((a) => a.source === s).length}`).join(', ');
       if (missing.length === 0) return Date.now();
       if (Date.now() - lastReport > 10_000) {
         lastReport = Date.now();
@@ -85,6 +87,7 @@ export async function runScenario(hub: ChaosHub, load: MixedLoad, fault: Fault, 
   const loadStart = Date.now();
   const running = load.runUntil(name, timing.rate, () => stopLoad, 30 * 60_000, (line) => say(`  ${line}`));
   let recovery: Promise<number | null> = Promise.resolve(null);
+  const backlog: { atEnd: string | null } = { atEnd: null };
   try {
     await sleep(timing.beforeMs);
     faultStart = Date.now();
@@ -92,7 +95,7 @@ export async function runScenario(hub: ChaosHub, load: MixedLoad, fault: Fault, 
     if (detail) notes.push(detail);
     faultEnd = Date.now();
     say(`fault over after ${((faultEnd - faultStart) / 1000).toFixed(1)} s; load goes on`);
-    recovery = caughtUp(hub, load, name, faultEnd);
+    recovery = caughtUp(hub, load, name, faultEnd, backlog);
     const loadEnd = Math.max(faultEnd + timing.afterMs, loadStart + timing.minLoadMs);
     while (Date.now() < loadEnd) await sleep(250);
   } finally {
@@ -104,6 +107,7 @@ export async function runScenario(hub: ChaosHub, load: MixedLoad, fault: Fault, 
   say(`load stopped after ${loadSeconds.toFixed(0)} s; ${load.status(name)}`);
   const recoveredAt = await recovery;
   const actions = load.of(name);
+  notes.push(`not yet in the ledger when the fault ended: ${backlog.atEnd ?? 'unknown (the ledger could not be read)'}`);
   // Everything committed must reach the ledger; the wait is bounded, what is missing then is lost.
   const drainDeadline = Date.now() + 180_000;
   let once = await exactlyOnce(hub.pool, actions);
