@@ -60,7 +60,8 @@ export function httpErrorHandler(logger: Logger): ErrorRequestHandler {
     else logger.info({ ...request, error: body.error, field: body.field }, 'request refused');
     // Refused before its body was read (401 ahead of the parser, 413): Node would otherwise read
     // and discard the rest to keep the connection, for as long as the caller keeps sending.
-    if (!req.complete) res.set('connection', 'close');
+    const hasBody = req.headers['transfer-encoding'] !== undefined || Number(req.headers['content-length'] ?? 0) > 0;
+    if (hasBody && !req.readableEnded) res.set('connection', 'close');
     res.status(status).json(body);
   };
 }

@@ -58,6 +58,7 @@ describe('httpErrorHandler', () => {
   app.get('/bug', () => {
     throw new RangeError('Invalid time value');
   });
+  app.post('/refuse', (_req, _res, next) => next(new AuthError('missing bearer token', 401)));
   app.post('/small', express.raw({ type: '*/*', limit: 10 }), (_req, res) => {
     res.sendStatus(204);
   });
@@ -77,5 +78,13 @@ describe('httpErrorHandler', () => {
     expect(response.status).toBe(status);
     expect(response.headers.get('content-type')).toMatch(/^application\/json/);
     expect(await response.json()).toEqual(body);
+  });
+
+  it('closes the connection when it refuses a body it did not read, and only then', async () => {
+    const unread = await fetch(`${server.url}/invalid`, { method: 'GET' });
+    expect(unread.headers.get('connection')).toBe('keep-alive');
+    const refusedEarly = await fetch(`${server.url}/refuse`, { method: 'POST', body: 'x'.repeat(2 * 1024 * 1024) });
+    expect(refusedEarly.status).toBe(401);
+    expect(refusedEarly.headers.get('connection')).toBe('close');
   });
 });
