@@ -59,7 +59,7 @@ async function main(): Promise<() => Promise<void>> {
   // The webhook router reads raw bytes for the HMAC, so no app-wide body parser runs before it.
   // Listen first: /health answers 503 until the consumers have joined their groups.
   const app = express();
-  app.use(createOpsRouter('sinks', metrics, { debezium: () => debezium.isRunning(), shopify: () => shopifyNormalizer.isRunning() }));
+  app.use(createOpsRouter('sinks', metrics, { debezium: () => debezium.health(), shopify: () => shopifyNormalizer.health() }));
   app.use(createShopifyWebhookRouter({ shopify, shop: shopifyConfig.shop, producer: edgeProducer, dedupe: new RedisWebhookDeduper(redis, logger), logger }));
   app.use(createPdvRouter({ publisher: new MovementPublisher(edgeProducer, metrics), tokens, limits: tillLimitsOf(config), logger }));
   const server = listen(app, config.SINK_HTTP_PORT, logger, 'POST /v1/stores/{storeId}/movements, POST /webhooks/shopify, /health, /metrics');
