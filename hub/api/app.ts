@@ -18,6 +18,8 @@ export interface ApiDeps {
   reservations: Reservations;
   tokens: ReadonlyMap<string, Caller>;
   maxTtlSeconds: number;
+  /** Most units one reservation may hold. */
+  maxQuantity: number;
   logger: Logger;
   metrics: Metrics;
   health: Record<string, HealthCheck>;
@@ -84,7 +86,7 @@ export function createApiApp(deps: ApiDeps): express.Express {
   v1.post(
     '/reservations',
     wrap(async (req, res) => {
-      const body = parse(reserveSchema(deps.maxTtlSeconds), req.body);
+      const body = parse(reserveSchema(deps.maxTtlSeconds, deps.maxQuantity), req.body);
       res.status(201).json(await reservations.reserve(callerOf(res.locals), body));
     }),
   );

@@ -35,6 +35,7 @@ async function main(): Promise<() => Promise<void>> {
     reservations,
     tokens,
     maxTtlSeconds: config.RESERVATION_MAX_TTL_S,
+    maxQuantity: config.RESERVATION_MAX_QUANTITY,
     logger,
     metrics,
     health: { postgres: async () => (await pool.query('SELECT 1')).rowCount === 1 },

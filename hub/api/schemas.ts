@@ -7,13 +7,13 @@ const sku = identifier(1, 64);
 export const stockQuerySchema = z.object({ skus: z.array(sku).min(1).max(500) }).strict();
 export type StockQuery = z.infer<typeof stockQuerySchema>;
 
-export const reserveSchema = (maxTtlSeconds: number) =>
+export const reserveSchema = (maxTtlSeconds: number, maxQuantity: number) =>
   z
     .object({
       sku,
       /** A location id, or "any": the location with the most available. */
       locationId: identifier(1, 32),
-      quantity: z.number().int().positive().max(10_000),
+      quantity: z.number().int().positive().max(maxQuantity),
       /** Seconds until the reservation is released by itself. Default 900 (15 min). */
       ttlSeconds: z.number().int().positive().max(maxTtlSeconds).default(900),
       /** The caller's order or basket id. */

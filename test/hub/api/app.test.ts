@@ -29,6 +29,7 @@ describe('API edges', () => {
       reservations: { reserve: f.reserve } as unknown as Reservations,
       tokens,
       maxTtlSeconds: 3600,
+      maxQuantity: 100,
       logger: createLogger('test', 'silent'),
       metrics: createMetrics('api-test'),
       health: {},
@@ -74,6 +75,7 @@ describe('API edges', () => {
       ['a NUL in a queried SKU', '/v1/stock/query', { skus: ['10004711', '1000\u00004711'] }, 'skus.1'],
       ['a NUL in a reserved SKU', '/v1/reservations', { sku: '1000\u00004711', locationId: 'DC01', quantity: 1 }, 'sku'],
       ['a control character in a reserved location', '/v1/reservations', { sku: '10004711', locationId: 'DC\u000701', quantity: 1 }, 'locationId'],
+      ['a reservation over the configured quantity limit', '/v1/reservations', { sku: '10004711', locationId: 'DC01', quantity: 101 }, 'quantity'],
       ['a NUL in a reservation reference', '/v1/reservations', { sku: '10004711', locationId: 'DC01', quantity: 1, reference: 'order\u00001' }, 'reference'],
       ['more units than a line may carry', '/v1/reservations', { sku: '10004711', locationId: 'DC01', quantity: 10_001 }, 'quantity'],
     ])('400 naming the field for %s', async (_case, path, body, field) => {
