@@ -8,8 +8,8 @@ import type { ShopifyEmulator } from './emulator';
 
 /**
  * /_emulator: what tests and the demo use to drive the emulated shop (not Shopify's API):
- * switches (offline, plan, webhooks), catalogue and levels, staff edits, orders, stats and
- * the log of applied changes.
+ * switches (offline, plan, webhooks), faults (an item Shopify refuses), catalogue and levels,
+ * staff edits, orders, stats and the log of applied changes.
  */
 
 const decimalId = z.string().regex(/^\d+$/, 'a decimal Shopify id');
@@ -26,6 +26,12 @@ const schemas = {
     refill: z.boolean().optional(),
   }),
   webhooks: z.object({ enabled: z.boolean() }),
+  /**
+   * Without `code`: the item is accepted again. A code outside Shopify's
+   * InventorySetQuantitiesUserErrorCode makes the whole answer a GraphQL error (the schema cannot
+   * represent it): a refusal of the whole call.
+   */
+  refusal: z.object({ sku, code: z.string().regex(/^[A-Z_]+$/).optional(), message: z.string().max(500).default('Refused by the emulator (a test fault).') }),
   items: z.object({ items: z.array(z.object({ sku, levels: z.record(decimalId, quantity).optional() })).max(100_000) }),
   level: z.object({ sku, locationId: decimalId, available: quantity, webhook: z.boolean().default(true) }),
   order: z.object({
@@ -95,6 +101,16 @@ export function createControlRouter(emulator: ShopifyEmulator): Router {
     emulator.webhooks.enabled = parse(schemas.webhooks, req.body).enabled;
     logger.info({ enabled: emulator.webhooks.enabled }, 'webhooks switched');
     res.json({ enabled: emulator.webhooks.enabled });
+  });
+
+  // Every inventorySetQuantities quantity of this SKU gets this user error (field
+  // input.quantities.N.quantity), so the call applies nothing: a bad row among good ones.
+  router.post('/refusals', (req, res) => {
+    const body = parse(schemas.refusal, req.body);
+    if (body.code === undefined) emulator.refusals.delete(body.sku);
+    else emulator.refusals.set(body.sku, { code: body.code, message: body.message });
+    logger.info({ sku: body.sku, code: body.code ?? null }, body.code === undefined ? 'item accepted again' : 'item refused from now on');
+    res.json({ refusals: Object.fromEntries(emulator.refusals) });
   });
 
   // New items are stocked everywhere at the given (or 0) levels, as opening stock: no webhook.

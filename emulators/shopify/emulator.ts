@@ -29,6 +29,8 @@ export class ShopifyEmulator {
   readonly roots: { query: object; mutation: object };
   /** While true, every Admin call answers 503 and webhooks are lost. */
   offline = false;
+  /** SKU -> the user error every quantity of it gets (a test's fault: Shopify refusing one item). */
+  readonly refusals = new Map<string, { code: string; message: string }>();
   plan: PlanName;
 
   constructor(
@@ -71,6 +73,7 @@ export class ShopifyEmulator {
       stats: this.stats,
       idempotency: this.idempotency,
       delay: () => (latency > 0 ? new Promise((resolve) => setTimeout(resolve, latency)) : Promise.resolve()),
+      refusalOf: (sku) => this.refusals.get(sku),
       logger,
     });
   }

@@ -58,6 +58,8 @@ export interface SetQuantitiesDeps {
   idempotency: IdempotencyKeys<Payload>;
   /** Shopify's own latency, spent between claiming an idempotency key and applying. */
   delay: () => Promise<void>;
+  /** A fault a test set on an item (control API): every quantity of it is refused with this. */
+  refusalOf: (sku: string) => { code: string; message: string } | undefined;
   logger: Logger;
 }
 
@@ -78,7 +80,7 @@ function idempotencyKeyOf(info: GraphQLResolveInfo): string | null {
  * ever committed, so setting either moves both by the same delta.
  */
 export function createSetQuantities(deps: SetQuantitiesDeps) {
-  const { state, views, stats, idempotency, delay, logger } = deps;
+  const { state, views, stats, idempotency, delay, refusalOf, logger } = deps;
   let groups = 0;
 
   function check(input: SetQuantitiesInput): { errors: UserError[]; targets: Array<{ item: ItemRecord; location: LocationRecord }> } {
@@ -100,6 +102,8 @@ export function createSetQuantities(deps: SetQuantitiesDeps) {
       if (!item) return error('INVALID_INVENTORY_ITEM', at('inventoryItemId'), 'The specified inventory item could not be found.');
       if (!location) return error('INVALID_LOCATION', at('locationId'), 'The specified location could not be found.');
       if (!state.isStocked(item, location)) return error('ITEM_NOT_STOCKED_AT_LOCATION', at('locationId'), 'The inventory item is not stocked at the location.');
+      const refusal = refusalOf(item.sku);
+      if (refusal) return error(refusal.code, at('quantity'), refusal.message);
       if (q.quantity > QUANTITY_LIMIT) return error('INVALID_QUANTITY_TOO_HIGH', at('quantity'), "The quantity can't be higher than 1,000,000,000.");
       if (q.quantity < -QUANTITY_LIMIT) return error('INVALID_QUANTITY_TOO_LOW', at('quantity'), "The quantity can't be lower than -1,000,000,000.");
       const pair = `${item.legacyId}/${location.legacyId}`;

@@ -57,6 +57,11 @@ export class ShopifyEmulator {
     return this.control('POST', '/orders', { lines, ...(locationId && { locationId }) });
   }
 
+  /** From now on Shopify refuses every quantity of `sku` with user error `code`; null: accepted again. */
+  refuse(sku: string, code: string | null): Promise<unknown> {
+    return this.control('POST', '/refusals', { sku, ...(code !== null && { code }) });
+  }
+
   setOffline(offline: boolean): Promise<unknown> {
     return this.control('POST', '/offline', { offline });
   }

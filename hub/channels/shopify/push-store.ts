@@ -20,6 +20,8 @@ export interface DueRow {
   /** The compare-and-set base: what the channel last set or read in Shopify; null when unknown. */
   pushed: number | null;
   inventoryItemId: string | null;
+  /** Refused attempts ever (never reset): a refused row's next call is a new request. */
+  refusals: number;
 }
 
 export type RowKey = Pick<DueRow, 'sku' | 'locationId'>;
@@ -106,14 +108,14 @@ export class PushStore {
 
   /** The oldest due rows (a row waiting after a conflict or a refusal is not due until its time). */
   async due(limit: number): Promise<DueRow[]> {
-    const { rows } = await this.pool.query<{ sku: string; location_id: string; wanted: number; wanted_version: string; wanted_at: Date; pushed: number | null; inventory_item_id: string | null }>(
-      `SELECT p.sku, p.location_id, p.wanted, p.wanted_version, p.wanted_at, p.pushed, i.inventory_item_id
+    const { rows } = await this.pool.query<{ sku: string; location_id: string; wanted: number; wanted_version: string; wanted_at: Date; pushed: number | null; inventory_item_id: string | null; refusals: number }>(
+      `SELECT p.sku, p.location_id, p.wanted, p.wanted_version, p.wanted_at, p.pushed, i.inventory_item_id, p.refusals
          FROM shopify_push p LEFT JOIN shopify_items i ON i.sku = p.sku
         WHERE p.channel = $2 AND p.wanted_version > p.pushed_version AND p.parked_at IS NULL AND (p.not_before IS NULL OR p.not_before <= now())
         ORDER BY p.wanted_at LIMIT $1`,
       [limit, this.channel],
     );
-    return rows.map((r) => ({ sku: r.sku, locationId: r.location_id, wanted: r.wanted, wantedVersion: Number(r.wanted_version), wantedAt: r.wanted_at, pushed: r.pushed, inventoryItemId: r.inventory_item_id }));
+    return rows.map((r) => ({ sku: r.sku, locationId: r.location_id, wanted: r.wanted, wantedVersion: Number(r.wanted_version), wantedAt: r.wanted_at, pushed: r.pushed, inventoryItemId: r.inventory_item_id, refusals: r.refusals }));
   }
 
   /** Shopify now shows `wanted` of that version; a newer version that arrived meanwhile stays due. */
@@ -170,7 +172,7 @@ export class PushStore {
     const { rows: updated } = await this.pool.query<{ sku: string; location_id: string; attempts: number; parked: boolean }>(
       `WITH v AS (SELECT * FROM unnest($1::text[], $2::text[], $3::bigint[]) AS v(sku, location_id, version)), ${lockedFromV('$8')}
        UPDATE shopify_push p
-          SET attempts = p.attempts + 1, last_error = $4,
+          SET attempts = p.attempts + 1, refusals = p.refusals + 1, last_error = $4,
               parked_at = CASE WHEN p.attempts + 1 >= $5 THEN now() END,
               not_before = CASE WHEN p.attempts + 1 >= $5 THEN NULL
                                 ELSE now() + make_interval(secs => LEAST($7::double precision, $6::double precision * power(2, p.attempts)) / 1000) END

@@ -199,8 +199,10 @@ export class Pusher {
       reason: 'correction',
       quantities: writes.map((w, i) => ({ inventoryItemId: inventoryItemGid(w.inventoryItemId), locationId: locationGid(w.locationId), quantity: w.quantity, changeFromQuantity: rows[i]!.pushed })),
     };
-    // Same content, same key: a retry after a lost answer cannot apply the batch twice.
-    const idempotencyKey = createHash('sha256').update(JSON.stringify(input)).digest('hex').slice(0, 48);
+    // Same content, same key: a retry after a lost answer cannot apply the batch twice. A row's
+    // refusals move on with each definite refusal, so its next try is not answered with the
+    // refusal Shopify stored under the old key.
+    const idempotencyKey = createHash('sha256').update(JSON.stringify({ input, refusals: rows.map((r) => r.refusals) })).digest('hex').slice(0, 48);
     await this.echo.mark(writes);
     // When the answer is lost, whether Shopify applied the call is unknown: the marks stay, and
     // the retry carries the same key, so Shopify answers it without applying it twice.

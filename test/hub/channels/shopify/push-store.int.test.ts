@@ -55,7 +55,7 @@ describe('PushStore on PostgreSQL', () => {
         const batch = [...levels(keys, version, 'S001'), ...levels(keys, version, 'DC01')];
         if (i % 2 === 1) batch.reverse();
         if (i % 3 === 2) {
-          const pushed: DueRow[] = batch.map((l) => ({ sku: l.sku, locationId: l.locationId, wanted: l.available, wantedVersion: l.version, wantedAt: new Date(), pushed: null, inventoryItemId: null }));
+          const pushed: DueRow[] = batch.map((l) => ({ sku: l.sku, locationId: l.locationId, wanted: l.available, wantedVersion: l.version, wantedAt: new Date(), pushed: null, inventoryItemId: null, refusals: 0 }));
           return store.markPushed(pushed);
         }
         return store.upsertWanted(batch);

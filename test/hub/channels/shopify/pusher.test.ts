@@ -9,7 +9,7 @@ import { DependencyError } from '../../../../core/errors';
 import { ShopifyQueryError, ShopifyThrottledError, type EchoMarks } from '../../../../core/shopify';
 
 const logger = pino({ level: 'silent' });
-const row = (sku: string, locationId: string, wanted: number, pushed: number | null, item: string | null = `4${sku}`): DueRow => ({ sku, locationId, wanted, wantedVersion: 3, wantedAt: new Date(), pushed, inventoryItemId: item });
+const row = (sku: string, locationId: string, wanted: number, pushed: number | null, item: string | null = `4${sku}`): DueRow => ({ sku, locationId, wanted, wantedVersion: 3, wantedAt: new Date(), pushed, inventoryItemId: item, refusals: 0 });
 
 interface Call {
   operation: string;
@@ -114,6 +114,10 @@ describe('Pusher', () => {
     await first.settle();
     await second.settle();
     expect((first.calls[0]!.variables as { idempotencyKey: string }).idempotencyKey).toBe((second.calls[0]!.variables as { idempotencyKey: string }).idempotencyKey);
+    // After a definite refusal the same content is a new request: Shopify would replay the refusal.
+    const afterRefusal = harness([{ ...row('A', 'S001', 5, 7), refusals: 1 }], () => ok);
+    await afterRefusal.settle();
+    expect((afterRefusal.calls[0]!.variables as { idempotencyKey: string }).idempotencyKey).not.toBe((first.calls[0]!.variables as { idempotencyKey: string }).idempotencyKey);
   });
 
   it('re-bases a lost compare-and-set on Shopify’s value and sets aside what Shopify refuses; nothing counts as pushed', async () => {
