@@ -18,7 +18,7 @@ import type { LevelView } from '../../levels';
 import { createPool, migrate } from '../../db';
 import { ShopifyCaller } from './caller';
 import { CircuitBreaker } from './circuit';
-import { shopifyChannelConfigSchema } from './config';
+import { rowFailurePolicyOf, shopifyChannelConfigSchema } from './config';
 import { ItemMap } from './item-map';
 import { levelsStage } from './levels-consumer';
 import { CIRCUIT_STATE_VALUE, createChannelMetrics } from './metrics';
@@ -59,6 +59,7 @@ async function main(): Promise<() => Promise<void>> {
     staleRetryMs: config.SHOPIFY_STALE_RETRY_MS,
     backoffMs: config.SHOPIFY_BACKOFF_MS,
     backoffMaxMs: config.SHOPIFY_BACKOFF_MAX_MS,
+    rowFailure: rowFailurePolicyOf(config),
   });
   const readBack = new OrderReadBack(pool, caller, producer, shop, config.SHOPIFY_CHANNEL_GROUP, channelMetrics, logger);
   const readBackFrom = (since: number): void => {
