@@ -8,6 +8,7 @@ import { execFile, spawn } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { promisify } from 'node:util';
+import { loadConfig, stackConfigSchema } from '../../core/config';
 import { DependencyError } from '../../core/errors';
 import { connectorState, ERP_CONNECTOR, putConfig, registeredConfig, waitRunning } from './connect';
 import { PORTS, type ChaosHub } from './hub';
@@ -86,7 +87,7 @@ const erpNetwork: Fault = {
   what: 'network between the ERP database and Kafka Connect cut (black hole: no reads, no writes, new connections hang) while the ERP keeps committing',
   async prepare() {
     const original = registeredConfig('erp-postgres.json');
-    proxy = new CuttableProxy(PORTS.proxy, { host: '127.0.0.1', port: Number(process.env.ERP_PG_PORT ?? 55432) });
+    proxy = new CuttableProxy(PORTS.proxy, { host: '127.0.0.1', port: loadConfig(stackConfigSchema).ERP_PG_PORT });
     await proxy.listen();
     // Same connector, slot and offsets: only where it reaches the database changes.
     await putConfig(ERP_CONNECTOR, { ...original, 'database.hostname': '127.0.0.1', 'database.port': String(PORTS.proxy) });

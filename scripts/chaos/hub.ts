@@ -43,10 +43,10 @@ export interface ChaosHub {
   stop(): Promise<void>;
 }
 
-function specs(run: string): ServiceSpec[] {
+function specs(run: string, shared: Record<string, string>): ServiceSpec[] {
   const group = (name: string): string => `chaos-${run}-${name}`;
   const sinksUrl = `http://127.0.0.1:${PORTS.sinks}`;
-  const s = (name: string, entry: string, port: number, env: Record<string, string>): ServiceSpec => ({ name, entry, port, describe: name, env });
+  const s = (name: string, entry: string, port: number, env: Record<string, string>): ServiceSpec => ({ name, entry, port, describe: name, env: { ...shared, ...env } });
   return [
     s('shopify-emulator', 'emulators/shopify/main.ts', PORTS.emulator, {
       SHOPIFY_EMULATOR_PORT: String(PORTS.emulator),
@@ -63,13 +63,14 @@ function specs(run: string): ServiceSpec[] {
   ];
 }
 
-function agentSpec(store: string, port: number, dir: string): ServiceSpec {
+function agentSpec(store: string, port: number, dir: string, shared: Record<string, string>): ServiceSpec {
   return {
     name: `agent-${store}`,
     entry: 'connectors/store-agent/main.ts',
     port,
     describe: `store agent ${store}`,
     env: {
+      ...shared,
       AGENT_STORE_ID: store,
       AGENT_API_TOKEN: `dev-token-api-${store}`,
       AGENT_PDV_TOKEN: `dev-token-${store}`,
@@ -123,13 +124,14 @@ export async function startChaosHub(run: string, keep: boolean): Promise<ChaosHu
       [...ends.keys()],
       [...ends.values()],
     ]);
-    // Inherited by every service the supervisor starts (it passes process.env on).
-    Object.assign(process.env, { HUB_PG_URL: databaseUrl, REDIS_URL: redis.toString(), LEVELS_TOPIC: levelsTopic, SHOPIFY_LEVELS_TOPIC: levelsTopic, SHOPIFY_ADMIN_URL: `http://127.0.0.1:${PORTS.emulator}` });
+    // Given to each service, not set in the runner's own environment: scripts/stack, which the
+    // faults run, reads REDIS_URL and HUB_PG_URL too and must see the stack's.
+    const shared = { HUB_PG_URL: databaseUrl, REDIS_URL: redis.toString(), LEVELS_TOPIC: levelsTopic, SHOPIFY_LEVELS_TOPIC: levelsTopic, SHOPIFY_ADMIN_URL: `http://127.0.0.1:${PORTS.emulator}` };
     say(`hub database stockhub_chaos_${run}, levels topic ${levelsTopic}, Redis db ${REDIS_DB}`);
-    const core = specs(run);
+    const core = specs(run, shared);
     for (const spec of core) supervisor.add(spec);
     for (const spec of core) await supervisor.waitHealthy(spec.name, 120_000);
-    const agents = Object.entries(AGENTS).map(([store, port]) => agentSpec(store, port, dir));
+    const agents = Object.entries(AGENTS).map(([store, port]) => agentSpec(store, port, dir, shared));
     for (const spec of agents) supervisor.add(spec);
     for (const spec of agents) await supervisor.waitHealthy(spec.name, 120_000);
     say(`services healthy: ${supervisor.names().join(', ')}`);

@@ -21,6 +21,8 @@ export interface Timing {
   /** The load runs at least this long in all, in ms. */
   minLoadMs: number;
   rate: number;
+  /** How long the pipeline may take to catch up after the fault before the scenario fails, in ms. */
+  recoveryLimitMs: number;
 }
 
 export interface Outcome {
@@ -45,11 +47,10 @@ export interface Outcome {
 }
 
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
-const RECOVERY_LIMIT_MS = 300_000;
 
 /** Resolves with the moment every action committed before `since` is in the ledger (polled each second), or null after the limit. */
-async function caughtUp(hub: ChaosHub, load: MixedLoad, scenario: string, since: number, backlog: { atEnd: string | null }): Promise<number | null> {
-  const deadline = since + RECOVERY_LIMIT_MS;
+async function caughtUp(hub: ChaosHub, load: MixedLoad, scenario: string, since: number, limitMs: number, backlog: { atEnd: string | null }): Promise<number | null> {
+  const deadline = since + limitMs;
   let lastReport = Date.now();
   while (Date.now() < deadline) {
     const due = load.of(scenario).filter((a) => a.committedAt !== undefined && a.committedAt <= since);
@@ -95,7 +96,7 @@ export async function runScenario(hub: ChaosHub, load: MixedLoad, fault: Fault, 
     if (detail) notes.push(detail);
     faultEnd = Date.now();
     say(`fault over after ${((faultEnd - faultStart) / 1000).toFixed(1)} s; load goes on`);
-    recovery = caughtUp(hub, load, name, faultEnd, backlog);
+    recovery = caughtUp(hub, load, name, faultEnd, timing.recoveryLimitMs, backlog);
     const loadEnd = Math.max(faultEnd + timing.afterMs, loadStart + timing.minLoadMs);
     while (Date.now() < loadEnd) await sleep(250);
   } finally {
@@ -109,7 +110,7 @@ export async function runScenario(hub: ChaosHub, load: MixedLoad, fault: Fault, 
   const actions = load.of(name);
   notes.push(`not yet in the ledger when the fault ended: ${backlog.atEnd ?? 'unknown (the ledger could not be read)'}`);
   // Everything committed must reach the ledger; the wait is bounded, what is missing then is lost.
-  const drainDeadline = Date.now() + 180_000;
+  const drainDeadline = Date.now() + timing.recoveryLimitMs / 2;
   let once = await exactlyOnce(hub.pool, actions);
   let lastReport = Date.now();
   while (once.lost.length > 0 && Date.now() < drainDeadline) {
@@ -124,7 +125,7 @@ export async function runScenario(hub: ChaosHub, load: MixedLoad, fault: Fault, 
   for (const a of once.duplicated.slice(0, 5)) notes.push(`duplicated: ${a.source} ${a.ref} ${a.sku}@${a.location}`);
   const levels = await levelsMatchLedger(hub.pool, skus);
   for (const m of levels.mismatches.slice(0, 5)) notes.push(`level ${m.level}: ${m.problem}`);
-  const report = await reconcileUntilClean(hub.reportEnv, skus, skuFile, 90_000, (line) => say(`  ${line}`));
+  const report = await reconcileUntilClean(hub.reportEnv, skus, skuFile, 60_000, (line) => say(`  ${line}`));
   if (report.code !== 0) notes.push(`stockhub-reconcile exit ${report.code}: ${report.detail.slice(0, 500)}`);
   if (name === 'erp-network' || name === 'kafka-connect' || name === 'kafka-broker') {
     const state = await connectorState(ERP_CONNECTOR);
