@@ -60,6 +60,16 @@ export class AuthError extends StockHubError {
   }
 }
 
+/** A request body over its size limit (HTTP 413). `limit` in bytes. */
+export class PayloadTooLargeError extends StockHubError {
+  constructor(
+    message: string,
+    readonly limit: number,
+  ) {
+    super(message, { retriable: false });
+  }
+}
+
 /** What was asked for does not exist (an unknown reservation). */
 export class NotFoundError extends StockHubError {
   constructor(message: string) {

@@ -1,5 +1,5 @@
 import type { ErrorRequestHandler } from 'express';
-import { AuthError, ConflictError, DependencyError, InvalidInputError, NotFoundError } from '../errors';
+import { AuthError, ConflictError, DependencyError, InvalidInputError, NotFoundError, PayloadTooLargeError } from '../errors';
 import type { Logger } from '../logging';
 
 export interface HttpErrorResponse {
@@ -37,6 +37,7 @@ export function errorToHttp(error: unknown): HttpErrorResponse {
   }
   if (error instanceof AuthError) return { status: error.status, body: { error: error.message } };
   if (error instanceof NotFoundError) return { status: 404, body: { error: error.message } };
+  if (error instanceof PayloadTooLargeError) return { status: 413, body: { error: error.message } };
   if (error instanceof ConflictError) return { status: 409, body: { error: error.message, ...error.details } };
   if (error instanceof DependencyError) return { status: 503, body: { error: `${error.dependency} unavailable, retry later` } };
   if (isExposedClientError(error)) return { status: error.status, body: { error: error.message } };

@@ -1,7 +1,7 @@
 import { Router, type Request, type RequestHandler, type Response } from 'express';
 import type { Shopify } from '@shopify/shopify-api';
 import type { Producer } from 'kafkajs';
-import { AuthError, DependencyError, InvalidInputError } from '../../core/errors';
+import { AuthError, DependencyError, InvalidInputError, PayloadTooLargeError } from '../../core/errors';
 import type { Logger } from '../../core/logging';
 import { TOPICS } from '../../core/topics';
 import { httpErrorHandler } from '../../core/http';
@@ -47,9 +47,9 @@ export function createShopifyWebhookRouter(deps: ShopifyWebhookRouterDeps): Rout
   async function signedBody(req: Request, claimed: Buffer): Promise<Buffer> {
     const signature = new SignatureCheck(shopify.config.apiSecretKey, claimed);
     const read = await readBody(req, 'Shopify webhook', BODY_LIMIT, (chunk) => signature.update(chunk));
+    if (!read.complete && read.truncated) throw new PayloadTooLargeError(`webhook body over ${2 * BODY_LIMIT} bytes; not read further`, BODY_LIMIT);
     if (!signature.matches()) throw new AuthError('webhook refused: invalid_hmac', 401);
-    // Shaped as body-parser's own errors, which errorToHttp passes on as the client's.
-    if (!read.complete) throw Object.assign(new Error(`webhook body of ${read.size} bytes is over the ${BODY_LIMIT}-byte limit`), { status: 413, expose: true });
+    if (!read.complete) throw new PayloadTooLargeError(`webhook body of ${read.size} bytes is over the ${BODY_LIMIT}-byte limit`, BODY_LIMIT);
     return read.body;
   }
 

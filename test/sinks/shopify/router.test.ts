@@ -121,6 +121,14 @@ describe('POST /webhooks/shopify', () => {
       expect(response.status).toBe(413);
       expect(send).not.toHaveBeenCalled();
     });
+
+    it('stops reading at twice the limit: a caller cannot stream a body without end (413, connection closed)', async () => {
+      const huge = Buffer.alloc(11 * 1024 * 1024, 'x');
+      const response = await deliver(huge, shopifyHeaders(huge));
+      expect(response.status).toBe(413);
+      expect(response.headers.get('connection')).toBe('close');
+      expect(send).not.toHaveBeenCalled();
+    });
   });
 
   it('answers a genuine webhook that lacks required headers with 400 naming them', async () => {
