@@ -43,10 +43,10 @@ export class MixedLoad {
   private readonly rnd: () => number;
   private next = 0;
   private readonly inFlight = new Set<Promise<void>>();
+  private skus: readonly string[] = [];
 
   constructor(
     private readonly run: string,
-    private readonly skus: readonly string[],
     private readonly agents: Record<string, string>,
     private readonly emulator: EmulatorControl,
     seed: number,
@@ -54,6 +54,11 @@ export class MixedLoad {
     // The ERP and WMS pools connect straight to the stand-ins, never through the suite's proxy: the ERP keeps committing while its link to Connect is cut.
     this.sources = Sources.connect('http://127.0.0.1:0', run);
     this.rnd = random(seed);
+  }
+
+  /** The SKUs the next actions touch (each scenario has its own). */
+  useSkus(skus: readonly string[]): void {
+    this.skus = skus;
   }
 
   /** Runs the load at `rate` actions/s, tagging each action with the scenario, until `done()` or `maxMs`. */

@@ -23,6 +23,8 @@ export interface Timing {
   rate: number;
   /** How long the pipeline may take to catch up after the fault before the scenario fails, in ms. */
   recoveryLimitMs: number;
+  /** How long Shopify and the agents may take to equal the hub once the ledger is complete, in ms. */
+  reconcileLimitMs: number;
 }
 
 export interface Outcome {
@@ -125,8 +127,13 @@ export async function runScenario(hub: ChaosHub, load: MixedLoad, fault: Fault, 
   for (const a of once.duplicated.slice(0, 5)) notes.push(`duplicated: ${a.source} ${a.ref} ${a.sku}@${a.location}`);
   const levels = await levelsMatchLedger(hub.pool, skus);
   for (const m of levels.mismatches.slice(0, 5)) notes.push(`level ${m.level}: ${m.problem}`);
-  const report = await reconcileUntilClean(hub.reportEnv, skus, skuFile, 60_000, (line) => say(`  ${line}`));
-  if (report.code !== 0) notes.push(`stockhub-reconcile exit ${report.code}: ${report.detail.slice(0, 500)}`);
+  const report = await reconcileUntilClean(hub.reportEnv, skus, skuFile, timing.reconcileLimitMs, (line) => say(`  ${line}`));
+  if (report.code !== 0) {
+    notes.push(`stockhub-reconcile exit ${report.code}: ${report.detail.slice(0, 500)}`);
+    // A call Shopify answered from its idempotency store applied nothing: the first suspect for a drift the channel believes it pushed.
+    const stats = await hub.emulator.stats().catch(() => null);
+    if (stats) notes.push(`Shopify emulator so far: ${stats.idempotentReplays} idempotent replays, user errors ${JSON.stringify(stats.userErrors)}`);
+  }
   if (name === 'erp-network' || name === 'kafka-connect' || name === 'kafka-broker') {
     const state = await connectorState(ERP_CONNECTOR);
     if (state.task !== 'RUNNING') notes.push(`ERP connector ${state.connector}/${state.task}: ${state.trace ?? ''}`);
