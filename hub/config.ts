@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { stackConfigSchema } from '../core/config';
+import { DEFAULT_MAX_LINE_QUANTITY } from '../core/model';
 
 const port = z.coerce.number().int().min(1).max(65535);
 
@@ -32,7 +33,7 @@ export const apiConfigSchema = stackConfigSchema
     /** How often expired reservations are released, in ms. Default 1000. */
     RESERVATION_SWEEP_MS: z.coerce.number().int().min(100).default(1_000),
     /** Most units one reservation may hold, in units. Default 10,000 (the till lines' limit). */
-    RESERVATION_MAX_QUANTITY: z.coerce.number().int().min(1).max(1_000_000).default(10_000),
+    RESERVATION_MAX_QUANTITY: z.coerce.number().int().min(1).max(1_000_000).default(DEFAULT_MAX_LINE_QUANTITY),
     /** Longest reservation TTL accepted, in seconds. Default 7 days. */
     RESERVATION_MAX_TTL_S: z.coerce.number().int().min(1).default(7 * 24 * 3600),
     /** Refill Redis from PostgreSQL at start-up (the cache holds nothing of its own). Default true. */

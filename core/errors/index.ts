@@ -107,8 +107,8 @@ const NETWORK_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ECONNABORTED', 'ET
 const RETRIABLE_SQL_CLASSES = new Set(['08', '40', '53', '57', '58']);
 const FINAL_SQL_CLASSES = new Set(['22', '23', '42', '44']);
 
-/** pg reports a connection lost mid-query as a plain Error with only this message. */
-const LOST_CONNECTION = /Connection terminated|connection (timeout|is closed)|timeout exceeded when trying to connect|Client has encountered a connection error/i;
+/** pg reports a connection lost mid-query, or a query_timeout, as a plain Error with only this message. */
+const LOST_CONNECTION = /Connection terminated|connection (timeout|is closed)|timeout exceeded when trying to connect|Client has encountered a connection error|Query read timeout/i;
 
 /**
  * kafkajs marks these final, but each means the broker was gone or slow for longer than its own

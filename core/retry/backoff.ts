@@ -1,8 +1,8 @@
 import { z } from 'zod';
 
 /**
- * Exponential backoff with full jitter off by default: the delays are predictable in logs and
- * tests, and one consumer per partition has nobody to stampede with.
+ * Exponential backoff without jitter: the delays are predictable in logs and tests, and one
+ * consumer per partition has nobody to stampede with.
  */
 export const backoffSchema = z.object({
   /** First delay, in ms. Default 200. */

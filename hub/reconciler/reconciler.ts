@@ -3,6 +3,7 @@ import type { Pool } from 'pg';
 import { decodeJson, idempotentProducer, StageConsumer, type BatchPosition, type ConsumedRecord, type ConsumerHealth, type StageConsumerTuningInput } from '../../core/kafka';
 import type { Logger } from '../../core/logging';
 import { parseMovement, type StockMovement } from '../../core/model';
+import { DependencyError } from '../../core/errors';
 import { TOPICS } from '../../core/topics';
 import { inTransaction } from '../db';
 import type { LevelPublisher } from '../levels';
@@ -54,12 +55,8 @@ export class Reconciler {
         stage: { decode: (message) => parseMovement(decodeJson(message)), handle: (records, position) => this.handle(records, position) },
         deadLetters: { producer: this.producer, topic: options.deadLetterTopic ?? TOPICS.reconcilerDlq },
         dependencies: { postgres: async () => (await pool.query('SELECT 1')).rowCount === 1 },
-        onAssigned: (assignment, seek) => {
-          for (const partition of assignment[options.topic] ?? []) {
-            const next = this.offsets.get(partition);
-            if (next !== undefined) seek(options.topic, partition, next);
-          }
-        },
+        // Another instance may have moved the partition on since this one last held it.
+        onAssigned: (assignment, seek) => void this.seekToStored(assignment[options.topic] ?? [], seek),
         onDeadLetter: () => reconcilerMetrics.invalid.inc(),
         tuning: options.tuning,
       },
@@ -80,6 +77,22 @@ export class Reconciler {
     return this.consumer.isRunning();
   }
 
+  private async seekToStored(partitions: readonly number[], seek: (topic: string, partition: number, offset: string) => void): Promise<void> {
+    const stored = await loadOffsets(this.pool, this.options.groupId, this.options.topic).catch(() => this.offsets);
+    for (const partition of partitions) {
+      const next = stored.get(partition);
+      if (next === undefined) continue;
+      this.remember(partition, next);
+      seek(this.options.topic, partition, next);
+    }
+  }
+
+  /** Never backwards: a handle that timed out may still commit after its retry did. */
+  private remember(partition: number, next: string): void {
+    const known = this.offsets.get(partition);
+    if (known === undefined || BigInt(next) > BigInt(known)) this.offsets.set(partition, next);
+  }
+
   health(): ConsumerHealth {
     return this.consumer.health();
   }
@@ -94,7 +107,10 @@ export class Reconciler {
     const entries = await this.applyBatch(records, position);
     if (entries !== null) this.observe(entries, Date.now() - started);
     // Also after a retry whose transaction had committed: its levels may still be in the outbox.
-    await this.levels.drain();
+    // The batch is in the ledger by now: a failure here is the broker's or the cache's, never a record's.
+    await this.levels.drain().catch((error: unknown) => {
+      throw new DependencyError('level outbox not drained', 'kafka', { cause: error });
+    });
   }
 
   /** Null when the stored offset already covers the whole range. */
@@ -124,7 +140,7 @@ export class Reconciler {
       await saveOffsets(db, this.options.groupId, topic, new Map([[partition, next]]));
       return applied;
     });
-    this.offsets.set(partition, next);
+    this.remember(partition, next);
     for (const e of entries ?? []) {
       this.logger.debug({ eventId: e.event.eventId, sku: e.event.sku, locationId: e.event.locationId, effect: e.effect, onHand: e.onHandAfter }, 'applied');
     }

@@ -7,9 +7,10 @@
  *
  * The sinks' DLQ (stock.movements.dlq, the default): replaying maps the original bytes again with
  * today's config and publishes what now maps; it reports what still fails. Another stage's DLQ
- * (stock.reconciler.dlq, stock.erp-writeback.dlq, stock.shopify-channel.dlq): replaying writes
- * the original record back to the topic it came from, so that the stage reads it again with
- * today's code and config; what still fails lands in its DLQ again.
+ * (stock.reconciler.dlq, stock.erp-writeback.dlq): replaying writes the original record back to
+ * the topic it came from, so that the stage reads it again with today's code and config; what
+ * still fails lands in its DLQ again. The Shopify channel's are listed, not replayed: stock.levels
+ * is compacted, and an old record written back would replace the current level.
  *
  * Replaying is safe to repeat: a replayed record has the same event ids as the first time, and
  * the ledger and the ERP interface table take an event id once. Exit status: 0 all done, 1 some
@@ -85,6 +86,14 @@ async function main(): Promise<number> {
   if (chosen.length === 0) {
     process.stderr.write(values.all || offsets.length > 0 ? 'no dead letter matches\n' : `${USAGE}\n`);
     return values.all || offsets.length > 0 ? 0 : 2;
+  }
+  if (dlq === TOPICS.shopifyChannelDlq) {
+    // stock.levels is compacted by key: an old record written back would become the level's newest.
+    process.stderr.write(
+      'the Shopify channel\'s dead letters are not replayed: stock.levels is compacted, and an old record written back would replace the current level. ' +
+        'The reconciler republishes a level whenever it changes, and the channel pushes it; what Shopify shows differently is listed by bin/stockhub-reconcile --system shopify\n',
+    );
+    return 2;
   }
   if (dlq !== TOPICS.movementsDlq) return resend(kafka, chosen);
   const redis = createRedis(config.REDIS_URL, logger);

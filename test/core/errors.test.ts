@@ -30,3 +30,30 @@ describe('isRetriable', () => {
     expect(isRetriable(a)).toBe(false);
   });
 });
+
+describe('isRetriable on foreign errors', () => {
+  const withCode = (message: string, code: string) => Object.assign(new Error(message), { code });
+
+  it('passes socket errors and lost connections, walking the cause chain', () => {
+    expect(isRetriable(withCode('connect ECONNREFUSED 127.0.0.1:5432', 'ECONNREFUSED'))).toBe(true);
+    expect(isRetriable(new Error('query failed', { cause: withCode('read ECONNRESET', 'ECONNRESET') }))).toBe(true);
+    expect(isRetriable(new Error('Connection terminated unexpectedly'))).toBe(true);
+    expect(isRetriable(new Error('Query read timeout'))).toBe(true);
+  });
+
+  it("retries kafkajs' 'retries exceeded' and timeouts (the broker was away), but not a protocol error it calls final", () => {
+    const exceeded = Object.assign(new Error('Connection error: connect ECONNREFUSED 127.0.0.1:9092'), { name: 'KafkaJSNumberOfRetriesExceeded', retriable: false });
+    expect(isRetriable(exceeded)).toBe(true);
+    expect(isRetriable(Object.assign(new Error('Timeout'), { name: 'KafkaJSLockTimeout', retriable: false }))).toBe(true);
+    expect(isRetriable(Object.assign(new Error('The request included a message larger than the max message size'), { name: 'KafkaJSProtocolError', retriable: false }))).toBe(false);
+  });
+
+  it('retries the SQLSTATE classes of a server in trouble, and refuses those of a bad statement', () => {
+    expect(isRetriable(withCode('terminating connection due to administrator command', '57P01'))).toBe(true);
+    expect(isRetriable(withCode('deadlock detected', '40P01'))).toBe(true);
+    expect(isRetriable(withCode('the database system is starting up', '57P03'))).toBe(true);
+    expect(isRetriable(withCode('value too long for type character varying(20)', '22001'))).toBe(false);
+    expect(isRetriable(withCode('invalid byte sequence for encoding "UTF8": 0x00', '22021'))).toBe(false);
+    expect(isRetriable(withCode('duplicate key value', '23505'))).toBe(false);
+  });
+});

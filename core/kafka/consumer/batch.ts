@@ -20,8 +20,8 @@ export interface BatchRunnerDeps<T> {
   resolved(offset: string): void;
   /** A retry is about to wait; `attempt` counts from 1. */
   onRetry(error: unknown, attempt: number, delayMs: number): void;
-  /** The dependency answered again after retries. */
-  onRecovered(): void;
+  /** A handle or dead-letter write succeeded: whatever the consumer waited for answers. */
+  onSuccess(): void;
   backoff: BackoffOptions;
   handleTimeoutMs: number;
   sleep?: (ms: number) => Promise<void>;
@@ -78,7 +78,7 @@ export class BatchRunner<T> {
   async run(topic: string, partition: number, entries: Entry<T>[]): Promise<boolean> {
     if (entries.length === 0) return true;
     const letters = entries.flatMap((e) => (e.letter ? [e.letter] : []));
-    if (letters.length > 0 && !(await this.persist(() => this.deps.writeDeadLetters(letters)))) return false;
+    if (letters.length > 0 && !(await this.persist(letters))) return false;
     return this.segment(topic, partition, entries);
   }
 
@@ -96,9 +96,8 @@ export class BatchRunner<T> {
       const split = entries.findIndex((e) => e.record === middle);
       return (await this.segment(topic, partition, entries.slice(0, split))) && this.segment(topic, partition, entries.slice(split));
     }
-    if (records.length === 0) throw outcome.error;
     const letter = deadLetterOf(this.deps.worker, topic, partition, records[0]!.message, outcome.error, 'apply');
-    if (!(await this.persist(() => this.deps.writeDeadLetters([letter])))) return false;
+    if (!(await this.persist([letter]))) return false;
     const rest = entries.map((e): Entry<T> => (e.record ? { message: e.message, record: null, letter } : e));
     return this.segment(topic, partition, rest);
   }
@@ -109,10 +108,11 @@ export class BatchRunner<T> {
       if (!this.deps.live()) return { ok: false, aborted: true };
       try {
         await this.withTimeout(this.deps.stage.handle(records, position));
-        if (n > 1) this.deps.onRecovered();
+        this.deps.onSuccess();
         return { ok: true };
       } catch (error) {
-        if (!(await this.isDependencyFailure(error))) return { ok: false, aborted: false, error };
+        // With no record in the range there is nobody to blame: only waiting can help.
+        if (records.length > 0 && !(await this.isDependencyFailure(error))) return { ok: false, aborted: false, error };
         const delay = backoffDelay(n, this.deps.backoff);
         this.deps.onRetry(error, n, delay);
         await this.sleep(delay);
@@ -120,15 +120,25 @@ export class BatchRunner<T> {
     }
   }
 
-  /** Writes to Kafka until it works or the partition is lost: a dead letter is never dropped. */
-  private async persist(write: () => Promise<void>): Promise<boolean> {
+  /**
+   * Writes dead letters until Kafka takes them or the partition is lost: a dead letter is never
+   * dropped. One the broker refuses for good (its original bytes over message.max.bytes) is
+   * written without its bytes, its reason saying so, rather than blocking the partition.
+   */
+  private async persist(letters: readonly DeadLetter[]): Promise<boolean> {
+    let pending = letters;
     for (let n = 1; ; n += 1) {
       if (!this.deps.live()) return false;
       try {
-        await this.withTimeout(write());
-        if (n > 1) this.deps.onRecovered();
+        await this.withTimeout(this.deps.writeDeadLetters(pending));
+        this.deps.onSuccess();
         return true;
       } catch (error) {
+        if (!isRetriable(error) && pending.some((l) => l.value !== null)) {
+          const why = error instanceof Error ? error.message : String(error);
+          pending = pending.map((l) => ({ ...l, value: null, headers: {}, reason: `${l.reason} (original bytes dropped: the dead-letter topic refused them: ${why})` }));
+          continue;
+        }
         const delay = backoffDelay(n, this.deps.backoff);
         this.deps.onRetry(error, n, delay);
         await this.sleep(delay);

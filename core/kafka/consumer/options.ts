@@ -19,7 +19,8 @@ export const stageConsumerTuningSchema = z.object({
   maxBytesPerPartition: z.number().int().min(1024).default(4 * 1024 * 1024),
   /**
    * Longest a single handle call may take before it counts as a failed dependency (a database
-   * behind a network that drops packets never answers), in ms. Default 30,000.
+   * behind a network that drops packets never answers), in ms. The call is not cancelled, so its
+   * clients should time out first (the hub's pool does at 25 s). Default 30,000.
    */
   handleTimeoutMs: z.number().int().min(100).default(30_000),
   /** Backoff between retries of a batch whose dependency failed. Default 200 ms doubling to 10 s. */

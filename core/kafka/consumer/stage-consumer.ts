@@ -101,6 +101,8 @@ export class StageConsumer<T> {
     consumer.on(consumer.events.GROUP_JOIN, ({ payload }) => {
       this.joined = true;
       this.restarts = 0;
+      // A retry given up with a partition that moved away: what it waited for is no longer ours to report.
+      this.onSuccess();
       this.options.onAssigned?.(payload.memberAssignment, (topic, partition, offset) => consumer.seek({ topic, partition, offset }));
     });
     consumer.on(consumer.events.CRASH, ({ payload }) => {
@@ -127,6 +129,8 @@ export class StageConsumer<T> {
       void (async () => {
         await old?.disconnect().catch(() => undefined);
         await this.connect();
+        // stop() came while this restart was connecting: it disconnected the old consumer only.
+        if (this.stopping) await this.consumer?.disconnect();
       })().catch((error: unknown) => {
         this.logger.error({ err: error, consumer: this.options.name }, 'consumer restart failed');
         if (!this.stopping) this.scheduleRestart();
@@ -147,7 +151,7 @@ export class StageConsumer<T> {
         live: () => !this.stopping && isRunning() && !isStale(),
         resolved: (offset) => resolveOffset(offset),
         onRetry: (error, attempt, delayMs) => this.onRetry(error, attempt, delayMs),
-        onRecovered: () => this.onRecovered(),
+        onSuccess: () => this.onSuccess(),
         backoff: this.tuning.retryBackoff,
         handleTimeoutMs: this.tuning.handleTimeoutMs,
       });
@@ -192,8 +196,9 @@ export class StageConsumer<T> {
     this.logger.warn({ consumer: this.options.name, err: error, attempt, retryInMs: delayMs }, 'batch failed on a dependency; retrying');
   }
 
-  private onRecovered(): void {
-    if (this.blocked) this.logger.info({ consumer: this.options.name, blockedMs: Date.now() - this.blocked.since }, 'dependency back; batch done');
+  private onSuccess(): void {
+    if (this.blocked === null) return;
+    this.logger.info({ consumer: this.options.name, blockedMs: Date.now() - this.blocked.since }, 'dependency back; consuming');
     this.blocked = null;
     this.metrics.consumerBlocked.set({ consumer: this.options.name }, 0);
   }

@@ -13,13 +13,13 @@ const textColumn = z
   .strict();
 
 /**
- * The ERP interface table's column limits (config/erp-writeback.json): what the ERP can store.
+ * The column limits of the ERP's interface table ERPADM.HUBIMP (config/erp-writeback.json): what
+ * the ERP can store.
  * A movement whose values do not fit is refused before the insert, with the column named, and
  * goes to the write-back's dead-letter topic instead of failing the insert for its whole batch.
  */
 export const interfaceLimitsSchema = z
   .object({
-    table: z.string().min(1),
     columns: z
       .object({
         HUBEVT: textColumn,

@@ -10,11 +10,12 @@ interface Harness {
   letters: DeadLetter[];
   resolved: string[];
   retries: number;
+  successes: number;
 }
 
 /** A stage of JSON numbers: `handle` fails as `fail` says for the records it is given. */
-function harness(fail: (values: number[], attempt: number) => Error | null, options: { live?: () => boolean; healthy?: () => boolean } = {}) {
-  const h: Harness = { handled: [], letters: [], resolved: [], retries: 0 };
+function harness(fail: (values: number[], attempt: number) => Error | null, options: { live?: () => boolean; healthy?: () => boolean; writeDeadLetters?: (letters: readonly DeadLetter[]) => Promise<void> } = {}) {
+  const h: Harness = { handled: [], letters: [], resolved: [], retries: 0, successes: 0 };
   let calls = 0;
   const stage: Stage<number> = {
     decode: (m) => {
@@ -32,12 +33,12 @@ function harness(fail: (values: number[], attempt: number) => Error | null, opti
   const runner = new BatchRunner<number>({
     stage,
     worker: 'test-stage',
-    writeDeadLetters: async (letters) => void h.letters.push(...letters),
+    writeDeadLetters: options.writeDeadLetters ?? (async (letters) => void h.letters.push(...letters)),
     dependenciesHealthy: async () => options.healthy?.() ?? true,
     live: options.live ?? (() => true),
     resolved: (offset) => void h.resolved.push(offset),
     onRetry: () => void (h.retries += 1),
-    onRecovered: () => undefined,
+    onSuccess: () => void (h.successes += 1),
     backoff: { initialMs: 1, maxMs: 2, factor: 2 },
     handleTimeoutMs: 1_000,
   });
@@ -108,5 +109,33 @@ describe('BatchRunner', () => {
     await expect(run([message(1, '1')])).resolves.toBe(false);
     expect(h.resolved).toEqual([]);
     expect(h.letters).toEqual([]);
+  });
+
+  it('says every success, so that a consumer that waited on a dependency reports itself healthy again', async () => {
+    const { h, run } = harness((_values, attempt) => (attempt === 1 ? new DependencyError('down', 'postgres') : null));
+    await run([message(1, '1')]);
+    expect([h.retries, h.successes]).toEqual([1, 1]);
+  });
+
+  it('retries, never throws, when a range whose records were all dead-lettered cannot be stored', async () => {
+    const { h, run } = harness((values, attempt) => (values.length === 0 && attempt <= 2 ? new Error('offset store refused') : null));
+    await expect(run([message(1, 'not json')])).resolves.toBe(true);
+    expect(h.retries).toBe(2);
+    expect(h.handled).toEqual([{ offsets: [], lastOffset: '1' }]);
+  });
+
+  it('writes a dead letter without its bytes when the dead-letter topic refuses them for good, instead of blocking the partition', async () => {
+    const written: DeadLetter[] = [];
+    const { h, run } = harness(() => null, {
+      writeDeadLetters: async (letters) => {
+        if (letters.some((l) => l.value !== null)) throw Object.assign(new Error('The request included a message larger than the max message size'), { name: 'KafkaJSProtocolError', retriable: false });
+        written.push(...letters);
+      },
+    });
+    await expect(run([message(1, 'x'.repeat(64)), message(2, '2')])).resolves.toBe(true);
+    expect(written).toHaveLength(1);
+    expect(written[0]).toMatchObject({ value: null, source: { offset: '1' } });
+    expect(written[0]!.reason).toMatch(/original bytes dropped: the dead-letter topic refused them: The request included a message larger/);
+    expect(h.handled).toEqual([{ offsets: ['2'], lastOffset: '2' }]);
   });
 });
