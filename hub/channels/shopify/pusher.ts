@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { StockHubError } from '../../../core/errors';
 import type { Logger } from '../../../core/logging';
+import { backoffDelay } from '../../../core/retry';
 import { documents, inventoryItemGid, locationGid, ShopifyQueryError, type AdminResult, type EchoMarks } from '../../../core/shopify';
 import { CircuitOpenError, type ShopifyCaller } from './caller';
 import type { ItemMap } from './item-map';
@@ -118,7 +119,7 @@ export class Pusher {
           continue;
         }
         failures += 1;
-        const delay = Math.min(this.options.backoffMaxMs, this.options.backoffMs * 2 ** (failures - 1));
+        const delay = backoffDelay(failures, { initialMs: this.options.backoffMs, maxMs: this.options.backoffMaxMs, factor: 2 });
         this.logger.warn({ err: error, retryInMs: delay, failures }, 'Shopify push failed; retrying');
         await sleep(delay);
       }
