@@ -200,10 +200,15 @@ export class Pusher {
       reason: 'correction',
       quantities: writes.map((w, i) => ({ inventoryItemId: inventoryItemGid(w.inventoryItemId), locationId: locationGid(w.locationId), quantity: w.quantity, changeFromQuantity: rows[i]!.pushed })),
     };
-    // Same content, same key: a retry after a lost answer cannot apply the batch twice. A row's
-    // refusals move on with each definite refusal, so its next try is not answered with the
-    // refusal Shopify stored under the old key.
-    const idempotencyKey = createHash('sha256').update(JSON.stringify({ input, refusals: rows.map((r) => r.refusals) })).digest('hex').slice(0, 48);
+    // Same write, same key: a retry after a lost answer cannot apply the batch twice. The level
+    // versions make it a new key when a level comes back to a value and base it had before
+    // (sold, returned, sold again): Shopify would answer that with the stored result of the first
+    // time and apply nothing. A row's refusals move on with each definite refusal, so its next try
+    // is not answered with the refusal Shopify stored under the old key.
+    const idempotencyKey = createHash('sha256')
+      .update(JSON.stringify({ input, versions: rows.map((r) => r.wantedVersion), refusals: rows.map((r) => r.refusals) }))
+      .digest('hex')
+      .slice(0, 48);
     await this.echo.mark(writes);
     // When the answer is lost, whether Shopify applied the call is unknown: the marks stay, and
     // the retry carries the same key, so Shopify answers it without applying it twice.

@@ -118,6 +118,11 @@ describe('Pusher', () => {
     const afterRefusal = harness([{ ...row('A', 'S001', 5, 7), refusals: 1 }], () => ok);
     await afterRefusal.settle();
     expect((afterRefusal.calls[0]!.variables as { idempotencyKey: string }).idempotencyKey).not.toBe((first.calls[0]!.variables as { idempotencyKey: string }).idempotencyKey);
+    // A level back at a value and base it had before (sold, returned, sold again) is a new write:
+    // under the old key Shopify would replay the first answer and apply nothing.
+    const soldAgain = harness([{ ...row('A', 'S001', 5, 7), wantedVersion: 9 }], () => ok);
+    await soldAgain.settle();
+    expect((soldAgain.calls[0]!.variables as { idempotencyKey: string }).idempotencyKey).not.toBe((first.calls[0]!.variables as { idempotencyKey: string }).idempotencyKey);
   });
 
   it('re-bases a lost compare-and-set on Shopify’s value and sets aside what Shopify refuses; nothing counts as pushed', async () => {
