@@ -112,7 +112,8 @@ export async function runScenario(hub: ChaosHub, load: MixedLoad, fault: Fault, 
   const actions = load.of(name);
   notes.push(`not yet in the ledger when the fault ended: ${backlog.atEnd ?? 'unknown (the ledger could not be read)'}`);
   // Everything committed must reach the ledger; the wait is bounded, what is missing then is lost.
-  const drainDeadline = Date.now() + timing.recoveryLimitMs / 2;
+  // Once the recovery limit has passed for what came before the fault's end, a long wait for what came after adds nothing.
+  const drainDeadline = Date.now() + (recoveredAt === null ? 30_000 : timing.recoveryLimitMs / 2);
   let once = await exactlyOnce(hub.pool, actions);
   let lastReport = Date.now();
   while (once.lost.length > 0 && Date.now() < drainDeadline) {
