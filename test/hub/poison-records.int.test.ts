@@ -13,7 +13,7 @@ import type { StockMovement } from '../../core/model';
 import { TOPICS } from '../../core/topics';
 import { hubPool } from '../support/hub-db';
 import { stack, testKafka, TopicWatcher } from '../support/kafka';
-import { startService, type Service } from '../support/services';
+import { startService, startSinks, type Service } from '../support/services';
 import { ShopifyEmulator } from '../support/shopify-emulator';
 import { eventually } from '../support/wait';
 
@@ -196,5 +196,49 @@ describe('poison records on stock.levels', () => {
     ]);
     expect(Buffer.compare(letters[0]!.message.value!, Buffer.from([0xff, 0xfe, 0x00]))).toBe(0);
     expect((await fetch(`${channel.url}/health`)).status).toBe(200);
+  });
+});
+
+describe('poison records on the raw topics', () => {
+  const kafka = testKafka('poison-raw');
+  const admin = kafka.admin();
+  const debeziumGroup = `it-poison-debezium-${run}`;
+  const shopifyGroup = `it-poison-shopify-${run}`;
+  let sinks: Service;
+  let watcher: TopicWatcher;
+
+  beforeAll(async () => {
+    await admin.connect();
+    watcher = new TopicWatcher('poison-raw', [TOPICS.movementsDlq]);
+    await watcher.start();
+    sinks = await startSinks('poison', 18305, run, { SINK_DEBEZIUM_GROUP: debeziumGroup, SINK_SHOPIFY_GROUP: shopifyGroup });
+  }, 60_000);
+
+  afterAll(async () => {
+    await sinks?.stop();
+    await watcher?.stop();
+    await admin.deleteGroups([debeziumGroup, shopifyGroup]).catch(() => undefined);
+    await admin.disconnect();
+  });
+
+  it('the sinks dead-letter a record that is not JSON on a Debezium topic and on the webhook topic, and their lag is 0 within 10 s', async () => {
+    const marker = `not json ${run}`;
+    const producer = await connectIdempotentProducer(kafka);
+    await producer.send({ topic: TOPICS.erpStockJournal, acks: -1, messages: [{ key: `{"JRNLNO":${run.length}}`, value: `{${marker}` }] });
+    await producer.send({ topic: TOPICS.shopifyWebhooks, acks: -1, messages: [{ key: run, value: `{${marker}`, headers: { topic: 'orders/create', shop: 'retailmax.myshopify.com', webhookId: run } }] });
+    await producer.disconnect();
+    const lagOf = async (groupId: string, of: string) => lag(admin, groupId, of);
+    await eventually('both sink workers at the end of their topics', async () => ((await lagOf(debeziumGroup, TOPICS.erpStockJournal)) === 0 && (await lagOf(shopifyGroup, TOPICS.shopifyWebhooks)) === 0 ? true : undefined), 10_000);
+    const letters = await eventually('both dead letters', async () => {
+      const found = watcher.all().filter((r) => r.message.value?.toString() === `{${marker}`);
+      return found.length >= 2 ? found : undefined;
+    }, 5_000);
+    // Other sink deployments on the same raw topics (a demo, a fault run) dead-letter the same records: one per source record counts.
+    const unique = new Set(letters.map((r) => JSON.stringify([r.message.headers!['dlq.source.topic']!.toString(), r.message.headers!['dlq.worker']!.toString()])));
+    expect([...unique].map((u) => JSON.parse(u) as string[]).sort()).toEqual([
+      [TOPICS.erpStockJournal, 'sink-debezium'],
+      [TOPICS.shopifyWebhooks, 'sink-shopify'],
+    ]);
+    expect((await fetch(`${sinks.url}/health`)).status).toBe(200);
   });
 });
