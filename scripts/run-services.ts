@@ -11,6 +11,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { createWriteStream, mkdirSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { DEFAULT_RESTART_POLICY, FRESH, nextRestart, type RestartPolicy, type RestartState } from './restart-policy';
+import { StockHubError } from '../core/errors';
 
 const ROOT = resolve(__dirname, '..');
 const LOGS = resolve(ROOT, '.stack/logs');
@@ -100,7 +101,7 @@ export class Supervisor {
   /** Resolves once the service's current run answers /health; fails after timeoutMs. */
   async waitHealthy(name: string, timeoutMs: number): Promise<void> {
     const entry = this.services.get(name);
-    if (entry === undefined) throw new Error(`no service named ${name}`);
+    if (entry === undefined) throw new StockHubError(`no service named ${name}`);
     const deadline = Date.now() + timeoutMs;
     let lastReport = Date.now();
     while (Date.now() < deadline) {
@@ -111,7 +112,7 @@ export class Supervisor {
       }
       await sleep(200);
     }
-    throw new Error(`${name} not healthy after ${timeoutMs / 1000} s; see ${this.logPath(name)}`);
+    throw new StockHubError(`${name} not healthy after ${timeoutMs / 1000} s; see ${this.logPath(name)}`);
   }
 
   async stopAll(): Promise<void> {

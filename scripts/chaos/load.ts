@@ -9,6 +9,7 @@
 import { Sources, type Planned } from '../bench/support/sources';
 import { random } from '../bench/support/cli';
 import type { EmulatorControl } from '../bench/support/emulator';
+import { StockHubError } from '../../core/errors';
 
 export type ActionSource = 'ERP' | 'WMS' | 'PDV' | 'SHOPIFY';
 
@@ -138,14 +139,14 @@ export class MixedLoad {
       // The same names Sources writes with: DOCNO E2E<run>-<i>, last_txn_id 900000000 + i.
       action.ref = action.source === 'ERP' ? `E2E${this.run}-${action.i}` : String(900_000_000 + action.i);
       await withTimeout(action.source === 'ERP' ? this.sources.erpJournal(planned) : this.sources.wmsInventory(planned));
-      if (planned.error) throw new Error(planned.error);
+      if (planned.error) throw new StockHubError(planned.error);
       return;
     }
     if (action.source === 'PDV') {
       action.ref = `CH-${this.run}-${action.i}`;
       const body = [{ id: action.ref, type: 'SALE', sku: action.sku, quantity: 1, occurredAt: new Date().toISOString(), till: 'T01', receipt: `R-${this.run}-${action.i}` }];
       const response = await fetch(`${this.agents[action.location]}/sales`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body), signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS) });
-      if (response.status !== 202) throw new Error(`store agent ${action.location} answered ${response.status}: ${await response.text()}`);
+      if (response.status !== 202) throw new StockHubError(`store agent ${action.location} answered ${response.status}: ${await response.text()}`);
       return;
     }
     const order = await withTimeout(this.emulator.order([{ sku: action.sku, quantity: 1 }]));
@@ -156,7 +157,7 @@ export class MixedLoad {
 function withTimeout<T>(work: Promise<T>): Promise<T> {
   let timer: NodeJS.Timeout | undefined;
   const timeout = new Promise<never>((_, fail) => {
-    timer = setTimeout(() => fail(new Error(`no answer within ${REQUEST_TIMEOUT_MS} ms`)), REQUEST_TIMEOUT_MS);
+    timer = setTimeout(() => fail(new StockHubError(`no answer within ${REQUEST_TIMEOUT_MS} ms`)), REQUEST_TIMEOUT_MS);
   });
   return Promise.race([work, timeout]).finally(() => clearTimeout(timer));
 }

@@ -22,6 +22,7 @@ import { MixedLoad } from './load';
 import { say } from './log';
 import { runScenario, skuFileFor, type Outcome, type Timing } from './scenario';
 import { warmUp } from './warmup';
+import { StockHubError } from '../../core/errors';
 
 const BOUNDED = flag('bounded');
 const run = randomUUID().slice(0, 8);
@@ -74,7 +75,7 @@ const knownLoss = (o: Outcome): boolean =>
 async function main(): Promise<number> {
   const names = option('scenarios', FAULTS.map((f) => f.name).join(',')).split(',').filter(Boolean);
   const unknown = names.filter((n) => !FAULTS.some((f) => f.name === n));
-  if (unknown.length > 0) throw new Error(`--scenarios: unknown ${unknown.join(', ')} (known: ${FAULTS.map((f) => f.name).join(', ')})`);
+  if (unknown.length > 0) throw new StockHubError(`--scenarios: unknown ${unknown.join(', ')} (known: ${FAULTS.map((f) => f.name).join(', ')})`);
   const expectFail = new Set(option('expect-fail', '').split(',').filter(Boolean));
   const faults = FAULTS.filter((f) => names.includes(f.name));
   const seed = numberOption('seed', Math.floor(Math.random() * 1e9));

@@ -8,6 +8,7 @@ import { loadShopifyConfig } from '../../core/shopify';
 import { countMovement, produceMovements } from '../bench/support/hub';
 import type { ChaosHub } from './hub';
 import { say } from './log';
+import { StockHubError } from '../../core/errors';
 
 /** High enough that the run's sales never take a level to zero, where Shopify would refuse an order. */
 export const OPENING = 5_000;
@@ -26,7 +27,7 @@ export async function warmUp(hub: ChaosHub, skus: readonly string[], locations: 
     const { rows } = await hub.pool.query<{ n: string }>('SELECT count(*) AS n FROM stock_levels WHERE sku = ANY($1::text[]) AND on_hand = $2', [skus, OPENING]);
     const n = Number(rows[0]!.n);
     if (n >= skus.length * locations.length) break;
-    if (Date.now() > deadline) throw new Error(`warm-up: ${n}/${skus.length * locations.length} opening counts in the hub after 120 s`);
+    if (Date.now() > deadline) throw new StockHubError(`warm-up: ${n}/${skus.length * locations.length} opening counts in the hub after 120 s`);
     await new Promise((r) => setTimeout(r, 1_000));
   }
   say(`warm-up: ${skus.length} SKUs x ${locations.join(', ')} at ${OPENING} in the hub and in Shopify`);
