@@ -5,6 +5,8 @@
  * after a second rather than after the delay its first crash of last week earned. Pure: the
  * supervisor (scripts/run-services.ts) keeps the state and the clock.
  */
+import { backoffDelay } from '../core/retry';
+
 export interface RestartPolicy {
   /** Delay before the first restart after a healthy run, in ms. */
   initialMs: number;
@@ -34,7 +36,6 @@ export interface RestartDecision {
  */
 export function nextRestart(policy: RestartPolicy, state: RestartState, healthyForMs: number): RestartDecision {
   const crashes = healthyForMs >= policy.healthyResetMs ? 0 : state.crashes;
-  // 2 ** crashes grows without bound; capping the exponent keeps the product finite.
-  const delayMs = Math.min(policy.maxMs, policy.initialMs * 2 ** Math.min(crashes, 30));
+  const delayMs = backoffDelay(crashes + 1, { initialMs: policy.initialMs, maxMs: policy.maxMs, factor: 2 });
   return { delayMs, state: { crashes: crashes + 1 } };
 }
