@@ -117,7 +117,20 @@ const LOST_CONNECTION = /Connection terminated|connection (timeout|is closed)|ti
  */
 const KAFKAJS_TRANSIENT = new Set(['KafkaJSNumberOfRetriesExceeded', 'KafkaJSTimeout', 'KafkaJSLockTimeout', 'KafkaJSGroupCoordinatorNotFound', 'KafkaJSConnectionError', 'KafkaJSConnectionClosedError', 'KafkaJSRequestTimeoutError', 'KafkaJSBrokerNotFound']);
 
+/**
+ * kafkajs' retrier (src/retry/index.js) gives up with `new KafkaJSNonRetriableError(e, { cause:
+ * e.cause || e })`: its `retriable: false` says only that kafkajs stopped retrying, not why (an
+ * inner retrier's KafkaJSNumberOfRetriesExceeded during a broker outage ends up so), so the
+ * cause decides. Without a cause the same name is kafkajs' own verdict (an argument it refuses,
+ * an undecodable varint), and its flag stands.
+ */
+function isKafkaJSRetrierWrapper(error: Error): boolean {
+  return error.name === 'KafkaJSNonRetriableError' && error.cause instanceof Error;
+}
+
+/** A verdict from the error itself, or undefined to let its cause decide. */
 function classifyForeign(error: Error): boolean | undefined {
+  if (isKafkaJSRetrierWrapper(error)) return undefined;
   if (KAFKAJS_TRANSIENT.has(error.name)) return true;
   if ('retriable' in error && typeof error.retriable === 'boolean') return error.retriable;
   const code = 'code' in error && typeof error.code === 'string' ? error.code : undefined;
@@ -134,7 +147,8 @@ function classifyForeign(error: Error): boolean | undefined {
 
 /**
  * Walks the cause chain: the first StockHubError decides; programming errors never retry; a
- * foreign error decides by its own `retriable` flag (kafkajs), its socket code, or its SQLSTATE.
+ * foreign error decides by its own `retriable` flag (kafkajs, except its retrier's wrapper),
+ * its socket code, or its SQLSTATE.
  */
 export function isRetriable(error: unknown): boolean {
   const seen = new Set<unknown>();

@@ -1,4 +1,5 @@
-import { ConfigError, DependencyError, StockHubError, isRetriable } from '../../core/errors';
+import { KafkaJSConnectionError, KafkaJSNonRetriableError, KafkaJSNumberOfRetriesExceeded, KafkaJSProtocolError, KafkaJSRequestTimeoutError } from 'kafkajs';
+import { ConfigError, DependencyError, InvalidInputError, StockHubError, isRetriable } from '../../core/errors';
 
 describe('isRetriable', () => {
   it('follows the first StockHubError in the cause chain', () => {
@@ -55,5 +56,33 @@ describe('isRetriable on foreign errors', () => {
     expect(isRetriable(withCode('value too long for type character varying(20)', '22001'))).toBe(false);
     expect(isRetriable(withCode('invalid byte sequence for encoding "UTF8": 0x00', '22021'))).toBe(false);
     expect(isRetriable(withCode('duplicate key value', '23505'))).toBe(false);
+  });
+});
+
+describe("isRetriable on kafkajs' retrier wrapper", () => {
+  // kafkajs' typings leave out the options its retrier passes (src/retry/index.js).
+  const NonRetriable = KafkaJSNonRetriableError as unknown as new (e: Error, options: { cause: Error }) => KafkaJSNonRetriableError;
+  /** What kafkajs' retrier rejects with once an attempt fails in a way it will not retry. */
+  const retrierGaveUp = (e: Error): KafkaJSNonRetriableError => new NonRetriable(e, { cause: e.cause instanceof Error ? e.cause : e });
+  const refused = (): KafkaJSConnectionError => new KafkaJSConnectionError('Connection error: connect ECONNREFUSED 127.0.0.1:9092', { broker: 'kafka:9092', code: 'ECONNREFUSED' });
+  const exhausted = (e: Error): KafkaJSNumberOfRetriesExceeded => new KafkaJSNumberOfRetriesExceeded(e, { retryCount: 5, retryTime: 1000 });
+  const protocolError = (type: string, message: string): KafkaJSProtocolError => new KafkaJSProtocolError(Object.assign(new Error(message), { type, retriable: false }));
+
+  it('retries a send that kafkajs gave up on while the broker was down: the cause decides, not the wrapper', () => {
+    // The producer's send retrier wrapping the cluster retrier's exhausted connection attempts.
+    const send = retrierGaveUp(exhausted(refused()));
+    expect(send.retriable).toBe(false);
+    expect(send.cause).toBeInstanceOf(KafkaJSConnectionError);
+    expect(isRetriable(send)).toBe(true);
+    expect(isRetriable(new NonRetriable(exhausted(refused()), { cause: exhausted(refused()) }))).toBe(true);
+    expect(isRetriable(retrierGaveUp(new KafkaJSRequestTimeoutError('Request Produce(key: 0, version: 7) timed out', { broker: 'kafka:9092', clientId: 'sinks', correlationId: 1, createdAt: 0, sentAt: 0, pendingDuration: 30000 })))).toBe(true);
+  });
+
+  it('keeps final what it wraps around a final cause, and its own verdict when there is no cause', () => {
+    expect(isRetriable(retrierGaveUp(protocolError('MESSAGE_TOO_LARGE', 'The request included a message larger than the max message size the server will accept')))).toBe(false);
+    expect(isRetriable(retrierGaveUp(protocolError('INVALID_RECORD', 'This record has failed the validation on broker and hence be rejected')))).toBe(false);
+    expect(isRetriable(retrierGaveUp(new InvalidInputError('sku missing', 'sku')))).toBe(false);
+    expect(isRetriable(retrierGaveUp(new TypeError("Cannot read properties of undefined (reading 'offset')")))).toBe(false);
+    expect(isRetriable(new KafkaJSNonRetriableError('Invalid topic'))).toBe(false);
   });
 });
