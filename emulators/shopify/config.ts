@@ -46,8 +46,14 @@ export const emulatorOptionsSchema = z
     webhooksEnabled: z.boolean().default(true),
     /** Deliveries in flight at once. Default 8. */
     webhookConcurrency: z.number().int().min(1).default(8),
-    /** Waits before each retry, in ms; its length is the number of retries. Default [250, 1000, 4000]. */
-    webhookRetryDelaysMs: z.array(z.number().int().min(0)).default([250, 1_000, 4_000]),
+    /**
+     * Waits before each retry of a failed delivery, in ms [SHOPIFY_EMULATOR_WEBHOOK_RETRY_DELAYS_MS,
+     * comma-separated]; its length is the number of retries. Default 8 retries after 1 s, 5 s, 15 s,
+     * 30 s, 1 min, 2 min, 5 min and 10 min (about 19 min in all): Shopify's count and growing
+     * backoff ("retried a total of 8 times over 4 hours", shopify.dev/changelog/updates-to-webhook-retry-mechanism),
+     * shortened so that a test run sees the end of it, yet long enough to outlast a restarted broker or sink.
+     */
+    webhookRetryDelaysMs: z.array(z.number().int().min(0)).default([1_000, 5_000, 15_000, 30_000, 60_000, 120_000, 300_000, 600_000]),
     /** Time a delivery attempt may take before it counts as failed, in ms (Shopify's is 5 s). Default 5000. */
     webhookTimeoutMs: z.number().int().min(1).default(5_000),
     /** Rate-limit plan [SHOPIFY_EMULATOR_PLAN]. Default standard (100 points/s, bucket 2000). */
@@ -80,6 +86,15 @@ const int = (value: string | undefined, key: string): number | undefined => {
   return n;
 };
 
+const ints = (value: string | undefined, key: string): number[] | undefined => {
+  if (value === undefined || value === '') return undefined;
+  return value.split(',').map((part) => {
+    const n = int(part.trim(), key);
+    if (n === undefined) throw new ConfigError(`${key}: empty entry in ${value}`, key);
+    return n;
+  });
+};
+
 const bool = (value: string | undefined, key: string): boolean | undefined => {
   if (value === undefined || value === '') return undefined;
   if (value === 'true' || value === 'false') return value === 'true';
@@ -106,6 +121,7 @@ export function loadEmulatorOptions(env: NodeJS.ProcessEnv = process.env, overri
     webLocationId: shopify.webLocationId,
     webhookUrl: env.SHOPIFY_EMULATOR_WEBHOOK_URL || undefined,
     webhooksEnabled: bool(env.SHOPIFY_EMULATOR_WEBHOOKS, 'SHOPIFY_EMULATOR_WEBHOOKS'),
+    webhookRetryDelaysMs: ints(env.SHOPIFY_EMULATOR_WEBHOOK_RETRY_DELAYS_MS, 'SHOPIFY_EMULATOR_WEBHOOK_RETRY_DELAYS_MS'),
     plan: env.SHOPIFY_EMULATOR_PLAN || undefined,
     restoreRate: int(env.SHOPIFY_EMULATOR_RESTORE_RATE, 'SHOPIFY_EMULATOR_RESTORE_RATE'),
     maximumAvailable: int(env.SHOPIFY_EMULATOR_BUCKET, 'SHOPIFY_EMULATOR_BUCKET'),

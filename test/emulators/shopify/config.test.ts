@@ -22,6 +22,13 @@ describe('emulator options', () => {
     expect(bucketOf(options)).toEqual({ restoreRate: 100, maximumAvailable: 2000 });
   });
 
+  it("retries a failed webhook as Shopify does, 8 times with growing waits, outlasting a minute-long outage of the receiver", () => {
+    const delays = loadEmulatorOptions({ SHOPIFY_EMULATOR_SEED: 'none' }).webhookRetryDelaysMs;
+    expect(delays).toEqual([1_000, 5_000, 15_000, 30_000, 60_000, 120_000, 300_000, 600_000]);
+    // A sink whose broker was killed fails for a minute or more: the retries must reach well past that.
+    expect(delays.reduce((sum, ms) => sum + ms, 0)).toBeGreaterThan(10 * 60_000);
+  });
+
   it('reads SHOPIFY_EMULATOR_* from the environment', () => {
     const options = loadEmulatorOptions({
       SHOPIFY_EMULATOR_PORT: '9999',
@@ -31,8 +38,9 @@ describe('emulator options', () => {
       SHOPIFY_EMULATOR_WEBHOOK_URL: 'http://127.0.0.1:1/hooks',
       SHOPIFY_EMULATOR_WEBHOOKS: 'false',
       SHOPIFY_EMULATOR_LATENCY_MS: '20',
+      SHOPIFY_EMULATOR_WEBHOOK_RETRY_DELAYS_MS: '20, 50,100',
     });
-    expect(options).toMatchObject({ port: 9999, seedFrom: 'none', plan: 'plus', webhookUrl: 'http://127.0.0.1:1/hooks', webhooksEnabled: false, latencyMs: 20 });
+    expect(options).toMatchObject({ port: 9999, seedFrom: 'none', plan: 'plus', webhookUrl: 'http://127.0.0.1:1/hooks', webhooksEnabled: false, latencyMs: 20, webhookRetryDelaysMs: [20, 50, 100] });
     expect(options.erp).toBeUndefined();
     expect(bucketOf(options)).toEqual({ restoreRate: 1000, maximumAvailable: 500 });
   });
@@ -40,6 +48,8 @@ describe('emulator options', () => {
   it('names the bad key', () => {
     expect(() => loadEmulatorOptions({ SHOPIFY_EMULATOR_SEED: 'none', SHOPIFY_EMULATOR_PLAN: 'gold' })).toThrow(ConfigError);
     expect(() => loadEmulatorOptions({ SHOPIFY_EMULATOR_SEED: 'none', SHOPIFY_EMULATOR_WEBHOOKS: 'yes' })).toThrow(/SHOPIFY_EMULATOR_WEBHOOKS/);
+    expect(() => loadEmulatorOptions({ SHOPIFY_EMULATOR_SEED: 'none', SHOPIFY_EMULATOR_WEBHOOK_RETRY_DELAYS_MS: '1000,,5000' })).toThrow(/SHOPIFY_EMULATOR_WEBHOOK_RETRY_DELAYS_MS/);
+    expect(() => loadEmulatorOptions({ SHOPIFY_EMULATOR_SEED: 'none', SHOPIFY_EMULATOR_WEBHOOK_RETRY_DELAYS_MS: '1s' })).toThrow(/SHOPIFY_EMULATOR_WEBHOOK_RETRY_DELAYS_MS/);
   });
 });
 
