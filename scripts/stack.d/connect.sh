@@ -26,6 +26,11 @@ status.storage.replication.factor=1
 offset.storage.partitions=6
 # A short flush keeps the replay window after a worker crash small; the sinks dedupe the rest.
 offset.flush.interval.ms=1000
+# After a broker outage the worker rejoins its group as a new member, and the leader holds the
+# departed member's connectors for this long before it assigns them again (default 5 min: the
+# connectors stay UNASSIGNED and capture stops). A worker that died comes back within seconds
+# under the stack or a supervisor, so waiting longer than that only delays capture.
+scheduled.rebalance.max.delay.ms=10000
 # Connector configs name secrets and endpoints as \${env:NAME}, resolved in the worker.
 config.providers=env
 config.providers.env.class=org.apache.kafka.common.config.provider.EnvVarConfigProvider

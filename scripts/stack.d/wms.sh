@@ -4,13 +4,6 @@
 WMS_DATA=$DATA/wms-mariadb
 WMS_SOCK=$RUN/wms-mariadb.sock
 WMS_PID=$RUN/wms-mariadb.pid
-# Debezium 3.6's MariaDB plugin is not served by Maven Central here, so the MySQL connector reads
-# the binlog. It picks its SQL dialect from the version the server reports; a MariaDB 10.11
-# number sends it down the MySQL 8.4 path (SHOW BINARY LOG STATUS), which MariaDB lacks. The
-# server therefore reports a MySQL 5.7-compatible version (from 5.7.20 on the JDBC driver asks for
-# transaction_isolation, which MariaDB 10.11 calls tx_isolation) (MariaDB's --version option), with
-# "MariaDB" kept in it so that the binlog client still speaks MariaDB's replication protocol.
-WMS_SERVER_VERSION=5.7.19-MariaDB-10.11-stockhub-wms
 
 wms_sql() { # wms_sql [mariadb args]: as the instance's root, over its own socket
   mariadb --no-defaults -uroot --socket="$WMS_SOCK" "$@"
@@ -34,7 +27,7 @@ wms_up() {
     spawn "$RUN/wms-mariadb.launcher.pid" "$LOGS/wms-mariadb.log" mariadbd --no-defaults \
       --datadir="$WMS_DATA" --user="$(id -un)" --port="$WMS_DB_PORT" --bind-address=127.0.0.1 \
       --socket="$WMS_SOCK" --pid-file="$WMS_PID" --server-id=1 --log-bin=wms-bin \
-      --binlog-format=ROW --binlog-row-image=FULL --expire-logs-days=3 --version="$WMS_SERVER_VERSION" \
+      --binlog-format=ROW --binlog-row-image=FULL --expire-logs-days=3 \
       --innodb-buffer-pool-size=256M --innodb-flush-log-at-trx-commit=2 --skip-name-resolve
     rm -f "$RUN/wms-mariadb.launcher.pid"
     wait_port "$WMS_DB_PORT" "WMS MariaDB" 60 "$LOGS/wms-mariadb.log"

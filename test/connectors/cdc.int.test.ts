@@ -116,7 +116,7 @@ describe('Debezium CDC from the legacy stand-ins', () => {
     const t = envelope(txn);
     expect(t.op).toBe('c');
     expect(t.after).toMatchObject({ txn_type: 'RCPT', sku_code: sku, qty: 24, user_id: 'RF-GUN-07' });
-    expect(t.source).toMatchObject({ connector: 'mysql', name: 'wms', db: 'wms', table: 'itx_transaction' });
+    expect(t.source).toMatchObject({ connector: 'mariadb', name: 'wms', db: 'wms', table: 'itx_transaction' });
     expect(typeof t.source.file).toBe('string');
     expect(typeof t.source.pos).toBe('number');
 
