@@ -30,6 +30,7 @@ import { OrderReadBack } from './readback';
 const QUEUE_GAUGE_MS = 2_000;
 
 async function main(): Promise<() => Promise<void>> {
+  const startedAt = new Date();
   const config = loadConfig(shopifyChannelConfigSchema);
   const shop = loadShopifyConfig();
   const logger = createLogger('shopify-channel');
@@ -61,11 +62,8 @@ async function main(): Promise<() => Promise<void>> {
     backoffMaxMs: config.SHOPIFY_BACKOFF_MAX_MS,
     rowFailure: rowFailurePolicyOf(config),
   });
-  const readBack = new OrderReadBack(pool, caller, producer, shop, config.SHOPIFY_CHANNEL_GROUP, channelMetrics, logger);
-  const readBackFrom = (since: number): void => {
-    readBack.run(new Date(since - config.SHOPIFY_READBACK_MARGIN_MS)).catch((error: unknown) => logger.warn({ err: error }, 'order read-back failed; the next one covers it'));
-  };
-  caller.onRecovered = readBackFrom;
+  const readBack = new OrderReadBack(pool, caller, producer, shop, config.SHOPIFY_CHANNEL_GROUP, { everyMs: config.SHOPIFY_READBACK_EVERY_MS, marginMs: config.SHOPIFY_READBACK_MARGIN_MS }, channelMetrics, logger);
+  caller.onRecovered = (outageSince) => void readBack.readBackFrom(outageSince);
 
   if (config.SHOPIFY_CHANNEL_MODE === 'live') {
     const released = await store.releaseShadowed();
@@ -80,9 +78,6 @@ async function main(): Promise<() => Promise<void>> {
     channelMetrics.queueAge.set(oldestSeconds);
   };
   const queueTimer = setInterval(() => refreshQueue().catch(() => undefined), QUEUE_GAUGE_MS);
-  const readBackTimer = setInterval(() => {
-    readBack.watermark().then((since) => readBackFrom((since ?? new Date()).getTime()), () => undefined);
-  }, config.SHOPIFY_READBACK_EVERY_MS);
 
   const shopifyLocations = new Set(shopifyLocationOf.keys());
   const consumer = new StageConsumer<LevelView | null>(
@@ -105,15 +100,15 @@ async function main(): Promise<() => Promise<void>> {
   app.use(createOpsRouter('shopify-channel', metrics, { kafka: () => consumer.health(), postgres: pgUp }));
   const server = listen(app, config.SHOPIFY_CHANNEL_HTTP_PORT, logger, '/health, /metrics');
 
+  // Before the consumer joins its group, which waits for Kafka: orders need only Shopify and the producer.
+  await readBack.start(startedAt);
   await consumer.start();
   pusher.start();
-  const since = await readBack.watermark();
-  if (since !== null) readBackFrom(since.getTime());
   logger.info({ mode: config.SHOPIFY_CHANNEL_MODE, shop: shop.shop, adminUrl: shop.adminUrl ?? `https://${shop.shop}`, locations: shopifyLocations.size }, 'Shopify channel started');
 
   return async () => {
     clearInterval(queueTimer);
-    clearInterval(readBackTimer);
+    readBack.stop();
     server.close();
     await consumer.stop();
     await pusher.stop();

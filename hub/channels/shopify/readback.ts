@@ -37,6 +37,20 @@ export function toOrderWebhookPayload(order: GraphqlOrder): Record<string, unkno
   };
 }
 
+/** When read-backs run and how far back each reaches, in ms. */
+export interface ReadBackSchedule {
+  /** Between two read-backs, even without an outage (webhooks are lossy). */
+  everyMs: number;
+  /** Each reads from this long before its watermark or outage: clocks differ, orders are in flight. */
+  marginMs: number;
+}
+
+/**
+ * The first read-back runs this long after start: off the start's path, yet soon, so that a
+ * restart does not put it a whole period away from the orders an outage just cost.
+ */
+export const FIRST_READBACK_AFTER_MS = 5_000;
+
 /**
  * Webhooks are lossy (and lost for good while Shopify or the hub is down), so the channel reads
  * the orders back: every order updated since a time goes to raw.shopify.webhooks as an
@@ -45,7 +59,8 @@ export function toOrderWebhookPayload(order: GraphqlOrder): Record<string, unkno
  * shopify_readback keeps how far it got, across restarts.
  */
 export class OrderReadBack {
-  private running: Promise<number> | null = null;
+  private running: Promise<void> | null = null;
+  private timer: NodeJS.Timeout | null = null;
 
   constructor(
     private readonly pool: Pool,
@@ -54,23 +69,57 @@ export class OrderReadBack {
     private readonly shop: Pick<ShopifyConfig, 'shop' | 'apiVersion'>,
     /** The channel whose watermark this is (its consumer group). */
     private readonly channel: string,
+    private readonly schedule: ReadBackSchedule,
     private readonly metrics: ChannelMetrics,
     private readonly logger: Logger,
   ) {}
 
-  /** Where the last read-back ended, or null if there never was one. */
-  async watermark(): Promise<Date | null> {
-    const { rows } = await this.pool.query<{ orders_to: Date }>('SELECT orders_to FROM shopify_readback WHERE channel = $1', [this.channel]);
-    return rows[0]?.orders_to ?? null;
+  /**
+   * Reads back from the watermark FIRST_READBACK_AFTER_MS from now, then every `everyMs`. A
+   * channel that never read back has as watermark the time it first started (`startedAt`),
+   * stored now, so that an outage right after the start (whose webhooks are lost) is covered
+   * even if the channel restarts before its first read-back succeeds.
+   */
+  async start(startedAt: Date): Promise<void> {
+    await this.watermark(startedAt);
+    const fromWatermark = (): void => {
+      this.watermark(startedAt).then(
+        (since) => this.readBackFrom(since.getTime()),
+        (error: unknown) => this.logger.warn({ err: error }, 'order read-back watermark unreadable; the next read-back tries again'),
+      );
+    };
+    this.timer = setTimeout(() => {
+      fromWatermark();
+      this.timer = setInterval(fromWatermark, this.schedule.everyMs);
+    }, FIRST_READBACK_AFTER_MS);
   }
 
-  /** Reads back orders updated since `since`; one run at a time (a second call joins it). */
-  run(since: Date): Promise<number> {
-    this.running ??= this.readSince(since).finally(() => (this.running = null));
+  stop(): void {
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = null;
+  }
+
+  /**
+   * Reads back orders updated since `since` (epoch ms) less the margin; one run at a time (a
+   * second call joins it). A run that fails leaves the watermark where it was: the next covers it.
+   */
+  readBackFrom(since: number): Promise<void> {
+    this.running ??= this.readSince(new Date(since - this.schedule.marginMs))
+      .catch((error: unknown) => this.logger.warn({ err: error }, 'order read-back failed; the next one covers it'))
+      .finally(() => (this.running = null));
     return this.running;
   }
 
-  private async readSince(since: Date): Promise<number> {
+  /** Where the last read-back ended; if none did yet, the first start's: `startedAt`, stored. */
+  private async watermark(startedAt: Date): Promise<Date> {
+    const { rows } = await this.pool.query<{ orders_to: Date }>(
+      'INSERT INTO shopify_readback (channel, orders_to) VALUES ($1, $2) ON CONFLICT (channel) DO UPDATE SET orders_to = shopify_readback.orders_to RETURNING orders_to',
+      [this.channel, startedAt],
+    );
+    return rows[0]!.orders_to;
+  }
+
+  private async readSince(since: Date): Promise<void> {
     const startedAt = new Date();
     let after: string | null = null;
     let orders = 0;
@@ -93,6 +142,5 @@ export class OrderReadBack {
     );
     this.metrics.readBackOrders.inc(orders);
     this.logger.info({ since: since.toISOString(), orders }, 'orders read back from Shopify');
-    return orders;
   }
 }
