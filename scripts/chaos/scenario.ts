@@ -36,8 +36,6 @@ export interface Outcome {
   /** null: not caught up within the limit. */
   recoverSeconds: number | null;
   lost: number;
-  /** The sources of the lost changes (ERP, WMS, PDV, SHOPIFY). */
-  lostSources: string[];
   duplicated: number;
   levels: number;
   levelMismatches: LevelMismatch[];
@@ -161,7 +159,6 @@ export async function runScenario(hub: ChaosHub, load: MixedLoad, fault: Fault, 
     faultSeconds: (faultEnd - faultStart) / 1000,
     recoverSeconds: recoveredAt === null ? null : (recoveredAt - faultEnd) / 1000,
     lost: once.lost.length,
-    lostSources: [...new Set(once.lost.map((a) => a.source))],
     duplicated: once.duplicated.length,
     levels: levels.levels,
     levelMismatches: levels.mismatches,
