@@ -1,7 +1,10 @@
 /**
  * Runs the project's services side by side as child processes (node with the tsx loader), each
  * logging JSON to .stack/logs/<name>.log: the Shopify emulator, the sinks, the hub, its channels,
- * three store agents, and the simulated trading day that drives them. Waits until each /health
+ * three store agents, and the simulated trading day that drives them. STOCKHUB_INSTANCES=2 (or
+ * more) runs that many of the sinks, reconciler, ERP write-back, Shopify channel and API, named
+ * sinks-1, sinks-2, ... on the ports of scripts/haproxy.ts, with HAProxy (supervised like them) on
+ * the public ports of the sinks, the API and the Shopify channel. Waits until each /health
  * answers, prints where they listen and where the dashboard is, restarts a service that exits
  * (with backoff, scripts/restart-policy.ts) while the others go on, and stops them all on Ctrl-C
  * (SIGINT) or SIGTERM. Used by `npm start`; the fault suite (scripts/chaos) supervises its own
@@ -11,20 +14,25 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { createWriteStream, mkdirSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { DEFAULT_RESTART_POLICY, FRESH, nextRestart, type RestartPolicy, type RestartState } from './restart-policy';
+import { loadConfig } from '../core/config';
 import { StockHubError } from '../core/errors';
+import { instancesConfigSchema, instancesOf, writeHaproxyConfig, type BalancedPort, type InstancesConfig } from './haproxy';
 
 const ROOT = resolve(__dirname, '..');
 const LOGS = resolve(ROOT, '.stack/logs');
 
-export interface ServiceSpec {
+interface CommonSpec {
   name: string;
-  entry: string;
+  /** Where its /health answers (the supervisor's readiness probe). */
   port: number;
   describe: string;
   env?: Record<string, string>;
   /** Its plain progress lines (not its JSON log) also go to the terminal. */
   echo?: boolean;
 }
+
+/** One of the project's services (a TypeScript entry, run by node with tsx's loader), or another program (HAProxy). */
+export type ServiceSpec = CommonSpec & ({ entry: string } | { program: string; args: readonly string[] });
 
 export interface SupervisorOptions {
   /** Where <logPrefix><name>.log goes. */
@@ -137,9 +145,12 @@ export class Supervisor {
     const { spec } = entry;
     const log = createWriteStream(this.logPath(spec.name), { flags: 'a' });
     // node with tsx's loader, not the tsx wrapper: a kill -9 of the wrapper would leave its node child running.
-    const child = spawn(process.execPath, ['--import', 'tsx', spec.entry], { cwd: ROOT, env: { ...process.env, ...spec.env }, stdio: ['ignore', 'pipe', 'pipe'] });
+    const [file, args] = 'entry' in spec ? [process.execPath, ['--import', 'tsx', spec.entry]] : [spec.program, [...spec.args]];
+    const child = spawn(file, args, { cwd: ROOT, env: { ...process.env, ...spec.env }, stdio: ['ignore', 'pipe', 'pipe'] });
     child.stdout!.pipe(log);
     child.stderr!.pipe(log);
+    // A program that cannot be started (not installed) exits without an exit code, and says why here.
+    child.on('error', (error) => this.options.say(`${spec.name}: cannot run ${file}: ${error.message}`));
     if (spec.echo) {
       child.stdout!.on('data', (chunk: Buffer) => {
         for (const line of chunk.toString('utf8').split('\n')) if (line.startsWith('[')) process.stdout.write(`${line}\n`);
@@ -186,9 +197,61 @@ export class Supervisor {
 
 const port = (name: string, fallback: number): number => Number(process.env[name] ?? fallback);
 const AGENT_STORES = ['S001', 'S002', 'S003'];
+/** HAProxy's configuration, generated at each start: the stack's run folder holds what the stack runs. */
+const HAPROXY_CONFIG = resolve(ROOT, '.stack/run/haproxy.cfg');
+/** In a load balancer's pool while it answers /health at all (see BalancedPort.check). */
+const ANSWERING = { path: '/health', statuses: [200, 503] };
 
-/** Started in this order (each healthy before the next group starts, see GROUPS). */
-const SERVICES: ServiceSpec[] = [
+/** A service that runs STOCKHUB_INSTANCES times; `balance` puts a load balancer on its public port. */
+interface Replicated {
+  name: string;
+  entry: string;
+  /** The variable that tells the service its port, and its public port (the default, or the environment's). */
+  portVariable: string;
+  publicPort: number;
+  describe: string;
+  balance?: Pick<BalancedPort, 'check' | 'streaming'>;
+}
+
+const REPLICATED: Replicated[] = [
+  { name: 'sinks', entry: 'sinks/main.ts', portVariable: 'SINK_HTTP_PORT', publicPort: port('SINK_HTTP_PORT', 8090), describe: 'PDV ingest POST /v1/stores/{storeId}/movements, Shopify POST /webhooks/shopify', balance: { check: ANSWERING, streaming: false } },
+  { name: 'reconciler', entry: 'hub/reconciler/main.ts', portVariable: 'RECONCILER_HTTP_PORT', publicPort: port('RECONCILER_HTTP_PORT', 8091), describe: 'stock.movements -> ledger + levels -> stock.levels' },
+  { name: 'erp-writeback', entry: 'hub/channels/erp-writeback/main.ts', portVariable: 'WRITEBACK_HTTP_PORT', publicPort: port('WRITEBACK_HTTP_PORT', 8092), describe: "other systems' movements -> ERP interface table ERPADM.HUBIMP" },
+  {
+    name: 'shopify-channel',
+    entry: 'hub/channels/shopify/main.ts',
+    portVariable: 'SHOPIFY_CHANNEL_HTTP_PORT',
+    publicPort: port('SHOPIFY_CHANNEL_HTTP_PORT', 8093),
+    describe: 'stock.levels -> Shopify inventorySetQuantities (SHOPIFY_CHANNEL_MODE=shadow writes nothing); one instance pushes, the others stand by',
+    // Its public port is the dashboard's metrics source: the instance that pushes has the numbers.
+    balance: { check: { path: '/leader', statuses: [200] }, streaming: false },
+  },
+  // The store feeds are Server-Sent Events: hour-long idle limits through the load balancer.
+  { name: 'api', entry: 'hub/api/main.ts', portVariable: 'API_HTTP_PORT', publicPort: port('API_HTTP_PORT', 8080), describe: 'GET /v1/stock/{sku}, POST /v1/stock/query, /v1/reservations, store feeds, ops dashboard /dashboard', balance: { check: ANSWERING, streaming: true } },
+];
+
+const replicas = (service: Replicated, count: number): ServiceSpec[] =>
+  instancesOf(service.name, service.publicPort, count).map((instance) => ({
+    name: instance.name,
+    entry: service.entry,
+    port: instance.port,
+    describe: service.describe,
+    env: { [service.portVariable]: String(instance.port) },
+  }));
+
+/** With two or more instances, HAProxy on the public ports of the balanced services. */
+function loadBalancer({ STOCKHUB_INSTANCES: count, HAPROXY_HTTP_PORT: opsPort }: InstancesConfig): ServiceSpec[] {
+  if (count === 1) return [];
+  const ports: BalancedPort[] = REPLICATED.flatMap((service) =>
+    service.balance === undefined ? [] : [{ name: service.name, publicPort: service.publicPort, instances: instancesOf(service.name, service.publicPort, count), ...service.balance }],
+  );
+  const run = writeHaproxyConfig(HAPROXY_CONFIG, { host: process.env.HTTP_HOST ?? '127.0.0.1', opsPort, ports });
+  const fronted = ports.map((p) => `${p.name} :${p.publicPort}`).join(', ');
+  return [{ name: 'haproxy', ...run, port: opsPort, describe: `load balancer (${fronted}); /stats, /metrics; config ${HAPROXY_CONFIG}` }];
+}
+
+/** What `npm start` runs, in start order (each group healthy before the next starts, see groups). */
+const demoServices = (instances: InstancesConfig): ServiceSpec[] => [
   {
     name: 'shopify-emulator',
     entry: 'emulators/shopify/main.ts',
@@ -198,11 +261,9 @@ const SERVICES: ServiceSpec[] = [
     // re-sets them in under a minute instead of seven on Standard. SHOPIFY_EMULATOR_PLAN overrides.
     env: { SHOPIFY_EMULATOR_PLAN: process.env.SHOPIFY_EMULATOR_PLAN ?? 'plus' },
   },
-  { name: 'sinks', entry: 'sinks/main.ts', port: port('SINK_HTTP_PORT', 8090), describe: 'PDV ingest POST /v1/stores/{storeId}/movements, Shopify POST /webhooks/shopify' },
-  { name: 'reconciler', entry: 'hub/reconciler/main.ts', port: port('RECONCILER_HTTP_PORT', 8091), describe: 'stock.movements -> ledger + levels -> stock.levels' },
-  { name: 'erp-writeback', entry: 'hub/channels/erp-writeback/main.ts', port: port('WRITEBACK_HTTP_PORT', 8092), describe: "other systems' movements -> ERP interface table ERPADM.HUBIMP" },
-  { name: 'shopify-channel', entry: 'hub/channels/shopify/main.ts', port: port('SHOPIFY_CHANNEL_HTTP_PORT', 8093), describe: 'stock.levels -> Shopify inventorySetQuantities (SHOPIFY_CHANNEL_MODE=shadow writes nothing)' },
-  { name: 'api', entry: 'hub/api/main.ts', port: port('API_HTTP_PORT', 8080), describe: 'GET /v1/stock/{sku}, POST /v1/stock/query, /v1/reservations, store feeds, ops dashboard /dashboard' },
+  ...REPLICATED.flatMap((service) => replicas(service, instances.STOCKHUB_INSTANCES)),
+  ...loadBalancer(instances),
+  // The agents and the simulator use the public ports: one process each, or HAProxy.
   ...AGENT_STORES.map((store, i) => ({
     name: `agent-${store}`,
     entry: 'connectors/store-agent/main.ts',
@@ -212,12 +273,25 @@ const SERVICES: ServiceSpec[] = [
   })),
   { name: 'simulator', entry: 'scripts/simulate/main.ts', port: port('SIM_HTTP_PORT', 8099), describe: 'the simulated trading day (SIM_MULTIPLIER x normal volume, SIM_SPEED x real time)', echo: true },
 ];
-/** The store agents need the API, the simulator everything: groups start one after the other. */
-const GROUPS = [SERVICES.filter((s) => !s.name.startsWith('agent-') && s.name !== 'simulator'), SERVICES.filter((s) => s.name.startsWith('agent-')), SERVICES.filter((s) => s.name === 'simulator')];
+/**
+ * Groups start one after the other: HAProxy once the instances answer (it counts a server up
+ * until its first failed check, so started beside them it would send traffic to none for its
+ * first seconds), the store agents once the API does, the simulator once everything does.
+ */
+const groups = (services: ServiceSpec[]): ServiceSpec[][] => {
+  const later = ['haproxy', 'simulator'];
+  return [
+    services.filter((s) => !s.name.startsWith('agent-') && !later.includes(s.name)),
+    services.filter((s) => s.name === 'haproxy'),
+    services.filter((s) => s.name.startsWith('agent-')),
+    services.filter((s) => s.name === 'simulator'),
+  ].filter((group) => group.length > 0);
+};
 
 const say = (line: string): void => void process.stderr.write(`[start] ${line}\n`);
 
 async function main(): Promise<void> {
+  const services = demoServices(loadConfig(instancesConfigSchema));
   const supervisor = new Supervisor({ logs: LOGS, say });
   let stopping = false;
   const stop = (code: number): void => {
@@ -228,7 +302,7 @@ async function main(): Promise<void> {
   process.on('SIGINT', () => stop(0));
   process.on('SIGTERM', () => stop(0));
   try {
-    for (const group of GROUPS) {
+    for (const group of groups(services)) {
       for (const spec of group) supervisor.add(spec);
       for (const spec of group) await supervisor.waitHealthy(spec.name, 180_000);
     }
@@ -238,7 +312,7 @@ async function main(): Promise<void> {
     return;
   }
   process.stdout.write('\nstockhub is running:\n');
-  for (const spec of SERVICES) {
+  for (const spec of services) {
     process.stdout.write(`  ${spec.name.padEnd(16)} http://127.0.0.1:${spec.port}  ${spec.describe}\n${' '.repeat(18)} health /health, metrics /metrics, log .stack/logs/${spec.name}.log\n`);
   }
   process.stdout.write(
