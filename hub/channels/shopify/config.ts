@@ -75,6 +75,19 @@ export const shopifyChannelConfigSchema = stackConfigSchema
     SHOPIFY_READBACK_EVERY_MS: ms.default(300_000),
     /** Read-back starts this long before the outage (or the last read-back), in ms. Default 60000. */
     SHOPIFY_READBACK_MARGIN_MS: ms.default(60_000),
+    /**
+     * With several instances one pushes (the leader, holding a PostgreSQL advisory lock) and the
+     * others stand by: how often a standby tries for the lock, and the leader checks its session,
+     * in ms. Default 1000: a takeover about a second after the leader's session ends.
+     */
+    SHOPIFY_LEADER_RETRY_MS: z.coerce.number().int().min(100).default(1_000),
+    /** Longest wait for PostgreSQL on the lock's connection before the leader steps down, in ms. Default 2000. */
+    SHOPIFY_LEADER_QUERY_TIMEOUT_MS: z.coerce.number().int().min(100).default(2_000),
+    /**
+     * PostgreSQL ends the lock's session after this long without a query, freeing the lock of a
+     * frozen or cut-off leader, in ms; well above the retry period. Default 10000.
+     */
+    SHOPIFY_LEADER_IDLE_TIMEOUT_MS: z.coerce.number().int().min(1_000).default(10_000),
   });
 export type ShopifyChannelConfig = z.infer<typeof shopifyChannelConfigSchema>;
 

@@ -3,6 +3,9 @@
  * sells in shopify_push, and pushes it with the real @shopify/shopify-api client (paced by the
  * cost bucket, compare-and-set, idempotency keys, a circuit while Shopify is down). After an
  * outage it pushes only the latest state of what changed, then reads back the orders it missed.
+ * Any number of instances may run: each consumes its share of stock.levels into shopify_push (an
+ * older version never overwrites a newer one, so they may overlap in a rebalance), and the one
+ * holding the shop's leader lock pushes and reads orders back, alone (GET /leader: 200 there).
  */
 import express from 'express';
 import { loadConfig } from '../../../core/config';
@@ -20,6 +23,7 @@ import { ShopifyCaller } from './caller';
 import { CircuitBreaker } from './circuit';
 import { rowFailurePolicyOf, shopifyChannelConfigSchema } from './config';
 import { ItemMap } from './item-map';
+import { LeaderLock } from './leader';
 import { levelsStage } from './levels-consumer';
 import { CIRCUIT_STATE_VALUE, createChannelMetrics } from './metrics';
 import { Pacer } from './pacer';
@@ -64,6 +68,29 @@ async function main(): Promise<() => Promise<void>> {
   });
   const readBack = new OrderReadBack(pool, caller, producer, shop, config.SHOPIFY_CHANNEL_GROUP, { everyMs: config.SHOPIFY_READBACK_EVERY_MS, marginMs: config.SHOPIFY_READBACK_MARGIN_MS }, channelMetrics, logger);
   caller.onRecovered = (outageSince) => void readBack.readBackFrom(outageSince);
+  // One pusher and one read-back per shop, whatever the number of instances.
+  const leader = new LeaderLock(
+    {
+      url: config.HUB_PG_URL,
+      channel: config.SHOPIFY_CHANNEL_GROUP,
+      shop: shop.shop,
+      retryMs: config.SHOPIFY_LEADER_RETRY_MS,
+      queryTimeoutMs: config.SHOPIFY_LEADER_QUERY_TIMEOUT_MS,
+      idleSessionTimeoutMs: config.SHOPIFY_LEADER_IDLE_TIMEOUT_MS,
+    },
+    async (leading) => {
+      channelMetrics.leader.set(leading ? 1 : 0);
+      if (leading) {
+        await readBack.start(startedAt);
+        pusher.start();
+      } else {
+        readBack.stop();
+        await pusher.stop();
+      }
+    },
+    logger,
+  );
+  channelMetrics.leader.set(0);
 
   if (config.SHOPIFY_CHANNEL_MODE === 'live') {
     const released = await store.releaseShadowed();
@@ -97,21 +124,23 @@ async function main(): Promise<() => Promise<void>> {
   );
 
   const app = express();
-  app.use(createOpsRouter('shopify-channel', metrics, { kafka: () => consumer.health(), postgres: pgUp }));
-  const server = listen(app, config.SHOPIFY_CHANNEL_HTTP_PORT, logger, '/health, /metrics');
+  app.use(createOpsRouter('shopify-channel', metrics, { kafka: () => consumer.health(), postgres: pgUp, leadership: () => leader.health() }));
+  // The load balancer's check: the channel's port leads to the instance that pushes (its metrics are the shop's).
+  app.get('/leader', (_req, res) => void res.status(leader.isLeader() ? 200 : 503).json({ leader: leader.isLeader(), detail: leader.health().detail }));
+  const server = listen(app, config.SHOPIFY_CHANNEL_HTTP_PORT, logger, '/health, /metrics, /leader');
 
-  // Before the consumer joins its group, which waits for Kafka: orders need only Shopify and the producer.
-  await readBack.start(startedAt);
+  // Before the consumer joins its group, which waits for Kafka: pushing what is due and reading
+  // orders back need only PostgreSQL, Shopify and the producer.
+  await leader.start();
   await consumer.start();
-  pusher.start();
   logger.info({ mode: config.SHOPIFY_CHANNEL_MODE, shop: shop.shop, adminUrl: shop.adminUrl ?? `https://${shop.shop}`, locations: shopifyLocations.size }, 'Shopify channel started');
 
   return async () => {
     clearInterval(queueTimer);
-    readBack.stop();
     server.close();
+    // Pusher and read-back stop before the lock goes: a standby then takes over at its next try.
+    await leader.stop();
     await consumer.stop();
-    await pusher.stop();
     await producer.disconnect();
     redis.disconnect();
     await pool.end();

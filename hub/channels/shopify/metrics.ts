@@ -24,6 +24,7 @@ export function createChannelMetrics(metrics: Metrics) {
     throttleAvailable: new Gauge({ name: 'stockhub_shopify_throttle_available', help: 'Points in Shopify’s cost bucket at the last answer', registers }),
     throttleMaximum: new Gauge({ name: 'stockhub_shopify_throttle_maximum', help: 'Size of Shopify’s cost bucket', registers }),
     circuit: new Gauge({ name: 'stockhub_shopify_circuit_state', help: 'Circuit to Shopify: 0 closed, 1 open, 2 half-open', registers }),
+    leader: new Gauge({ name: 'stockhub_shopify_leader', help: "1 while this instance is the shop's one pusher (it holds the leader lock), 0 while it stands by", registers }),
     queue: new Gauge({ name: 'stockhub_shopify_push_queue', help: 'Levels waiting to be pushed to Shopify', registers }),
     queueAge: new Gauge({ name: 'stockhub_shopify_push_queue_oldest_seconds', help: 'Age of the oldest level waiting to be pushed', registers }),
     latency: new Histogram({

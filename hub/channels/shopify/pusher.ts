@@ -90,8 +90,11 @@ export class Pusher {
     this.rowFailure = options.rowFailure ?? ROW_FAILURE_DEFAULTS;
   }
 
+  /** Pushes until stop(); may be started again after it (an instance that leads again). */
   start(): void {
-    this.loop ??= this.run();
+    if (this.loop !== null) return;
+    this.stopped = false;
+    this.loop = this.run().finally(() => (this.loop = null));
   }
 
   async stop(): Promise<void> {

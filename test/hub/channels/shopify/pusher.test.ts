@@ -22,11 +22,14 @@ function harness(due: DueRow[], answer: (call: Call) => unknown, options: Partia
   const limits: number[] = [];
   let inFlight = 0;
   let mostInFlight = 0;
-  let served = false;
+  // Served once; enqueue() makes more due.
+  let pending = due;
   const store = {
     due: async (limit: number) => {
       limits.push(limit);
-      return served ? [] : ((served = true), due.slice(0, limit));
+      const rows = pending.slice(0, limit);
+      pending = [];
+      return rows;
     },
     markPushed: async (rows: DueRow[]) => log.push(`pushed ${rows.map((r) => `${r.sku}@${r.locationId}=${r.wanted}`).join(',')}`),
     markConflict: async (rows: Array<{ sku: string; locationId: string; actual: number | null }>, waitMs: number) => log.push(`conflict ${rows.map((r) => `${r.sku}@${r.locationId} now ${r.actual}`).join(',')} wait ${waitMs}`),
@@ -64,7 +67,7 @@ function harness(due: DueRow[], answer: (call: Call) => unknown, options: Partia
     await new Promise((resolve) => setTimeout(resolve, 50));
     await pusher.stop();
   };
-  return { log, calls, limits, mostInFlight: () => mostInFlight, settle };
+  return { log, calls, limits, mostInFlight: () => mostInFlight, settle, enqueue: (rows: DueRow[]) => (pending = rows) };
 }
 
 const ok = { inventorySetQuantities: { inventoryAdjustmentGroup: { id: 'gid://shopify/InventoryAdjustmentGroup/1' }, userErrors: [] } };
@@ -99,6 +102,14 @@ describe('Pusher', () => {
       ['4E', '4F'],
     ]);
     expect(h.log.filter((l) => l.startsWith('pushed'))).toEqual(['pushed A@S001=1,B@S001=1', 'pushed C@S001=1,D@S001=1', 'pushed E@S001=1,F@S001=1']);
+  });
+
+  it('pushes again when started after a stop: an instance that leads again', async () => {
+    const h = harness([row('A', 'S001', 5, 7)], () => ok);
+    await h.settle();
+    h.enqueue([row('B', 'S001', 2, 3)]);
+    await h.settle();
+    expect(h.log.filter((l) => l.startsWith('pushed'))).toEqual(['pushed A@S001=5', 'pushed B@S001=2']);
   });
 
   it('makes one call at a time while the circuit is open or probing', async () => {
