@@ -9,7 +9,7 @@ import { reconcile } from '../../test/support/reconcile-cli';
 import type { Action, ActionSource } from './load';
 
 /** Where each source's name for a change lands in the ledger. */
-const REF_COLUMN: Record<ActionSource, { system: string; column: 'source_document' | 'source_position' }> = {
+export const REF_COLUMN: Record<ActionSource, { system: string; column: 'source_document' | 'source_position' }> = {
   ERP: { system: 'ERP', column: 'source_document' },
   WMS: { system: 'WMS', column: 'source_document' },
   PDV: { system: 'PDV', column: 'source_position' },

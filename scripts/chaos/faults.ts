@@ -4,19 +4,21 @@
  * started again; the runner times the recovery from there. cleanup() always runs and puts back
  * anything the fault changed (the ERP connector's address, a stopped server).
  */
-import { execFile, spawn } from 'node:child_process';
+import { execFile } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { promisify } from 'node:util';
 import { loadConfig, stackConfigSchema } from '../../core/config';
 import { DependencyError } from '../../core/errors';
 import { connectorState, ERP_CONNECTOR, putConfig, registeredConfig, waitRunning } from './connect';
+import { stackCommand } from './ha-stack';
 import { PORTS, type ChaosHub } from './hub';
 import { say } from './log';
 import { CuttableProxy } from './proxy';
 
 const ROOT = resolve(__dirname, '../..');
-const RUN = resolve(ROOT, '.stack/run');
+// Where scripts/stack keeps its pid files (STACKHUB_STACK_DIR as scripts/stack.d/common.sh reads it).
+const RUN = resolve(process.env.STACKHUB_STACK_DIR ?? resolve(ROOT, '.stack'), 'run');
 const run = promisify(execFile);
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
@@ -24,6 +26,8 @@ export interface Fault {
   name: string;
   /** What is done, for the report. */
   what: string;
+  /** It hits change capture (Connect, the brokers, the ERP link): the ERP connector's state is reported afterwards. */
+  capture?: boolean;
   /** A fault that is only a short event (a kill): its hold is how long the restart takes. */
   prepare?(hub: ChaosHub): Promise<void>;
   /** Resolves with what is worth reporting about the fault itself (how long each restart took), if anything. */
@@ -32,18 +36,9 @@ export interface Fault {
 }
 
 /** scripts/stack up starts whatever of the stack is missing and waits for the connectors; its lines go to the progress. */
-function stackUp(): Promise<void> {
-  return new Promise((done, fail) => {
-    const child = spawn(resolve(ROOT, 'scripts/stack'), ['up'], { cwd: ROOT, stdio: ['ignore', 'ignore', 'pipe'] });
-    child.stderr.on('data', (chunk: Buffer) => {
-      for (const line of chunk.toString('utf8').split('\n')) if (line.trim() !== '') say(`  ${line}`);
-    });
-    child.on('error', fail);
-    child.on('exit', (code) => (code === 0 ? done() : fail(new DependencyError(`scripts/stack up exited ${code}`, 'stack'))));
-  });
-}
+const stackUp = (): Promise<void> => stackCommand('up');
 
-function alive(pid: number): boolean {
+export function alive(pid: number): boolean {
   try {
     process.kill(pid, 0);
     return true;
@@ -52,7 +47,7 @@ function alive(pid: number): boolean {
   }
 }
 
-async function killHard(pid: number, what: string): Promise<void> {
+export async function killHard(pid: number, what: string): Promise<void> {
   say(`kill -9 ${what} (pid ${pid})`);
   process.kill(pid, 'SIGKILL');
   for (let i = 0; i < 100 && alive(pid); i++) await sleep(100);
@@ -66,6 +61,7 @@ function stackKill(name: string, pidFile: string, what: string): Fault {
   return {
     name,
     what: `kill -9 of the ${what}, then scripts/stack up`,
+    capture: true,
     async inject(_hub, holdMs) {
       await killHard(stackPid(pidFile), what);
       const killed = Date.now();
@@ -85,6 +81,7 @@ let proxy: CuttableProxy | null = null;
 const erpNetwork: Fault = {
   name: 'erp-network',
   what: 'network between the ERP database and Kafka Connect cut (black hole: no reads, no writes, new connections hang) while the ERP keeps committing',
+  capture: true,
   async prepare() {
     const original = registeredConfig('erp-postgres.json');
     proxy = new CuttableProxy(PORTS.proxy, { host: '127.0.0.1', port: loadConfig(stackConfigSchema).ERP_PG_PORT });

@@ -33,6 +33,9 @@ export interface Outcome {
   committed: number;
   bySource: string;
   faultSeconds: number;
+  /** When the fault began and ended (ms since the epoch): the availability test's windows. */
+  faultStartedAt: number;
+  faultEndedAt: number;
   /** null: not caught up within the limit. */
   recoverSeconds: number | null;
   lost: number;
@@ -135,7 +138,7 @@ export async function runScenario(hub: ChaosHub, load: MixedLoad, fault: Fault, 
     const stats = await hub.emulator.stats().catch(() => null);
     if (stats) notes.push(`Shopify emulator so far: ${stats.idempotentReplays} idempotent replays, user errors ${JSON.stringify(stats.userErrors)}`);
   }
-  if (name === 'erp-network' || name === 'kafka-connect' || name === 'kafka-broker') {
+  if (fault.capture) {
     const state = await connectorState(ERP_CONNECTOR);
     if (state.task !== 'RUNNING') notes.push(`ERP connector ${state.connector}/${state.task}: ${state.trace ?? ''}`);
   }
@@ -157,6 +160,8 @@ export async function runScenario(hub: ChaosHub, load: MixedLoad, fault: Fault, 
     committed: once.committed,
     bySource: count(actions.filter((a) => a.committedAt !== undefined)),
     faultSeconds: (faultEnd - faultStart) / 1000,
+    faultStartedAt: faultStart,
+    faultEndedAt: faultEnd,
     recoverSeconds: recoveredAt === null ? null : (recoveredAt - faultEnd) / 1000,
     lost: once.lost.length,
     duplicated: once.duplicated.length,
