@@ -240,18 +240,18 @@ const replicas = (service: Replicated, count: number): ServiceSpec[] =>
   }));
 
 /** With two or more instances, HAProxy on the public ports of the balanced services. */
-function loadBalancer({ STOCKHUB_INSTANCES: count, HAPROXY_HTTP_PORT: opsPort }: InstancesConfig): ServiceSpec[] {
+function loadBalancer({ STOCKHUB_INSTANCES: count, HAPROXY_HTTP_PORT: opsPort }: InstancesConfig, configPath: string): ServiceSpec[] {
   if (count === 1) return [];
   const ports: BalancedPort[] = REPLICATED.flatMap((service) =>
     service.balance === undefined ? [] : [{ name: service.name, publicPort: service.publicPort, instances: instancesOf(service.name, service.publicPort, count), ...service.balance }],
   );
-  const run = writeHaproxyConfig(HAPROXY_CONFIG, { host: process.env.HTTP_HOST ?? '127.0.0.1', opsPort, ports });
+  const run = writeHaproxyConfig(configPath, { host: process.env.HTTP_HOST ?? '127.0.0.1', opsPort, ports });
   const fronted = ports.map((p) => `${p.name} :${p.publicPort}`).join(', ');
-  return [{ name: 'haproxy', ...run, port: opsPort, describe: `load balancer (${fronted}); /stats, /metrics; config ${HAPROXY_CONFIG}` }];
+  return [{ name: 'haproxy', ...run, port: opsPort, describe: `load balancer (${fronted}); /stats, /metrics; config ${configPath}` }];
 }
 
 /** What `npm start` runs, in start order (each group healthy before the next starts, see groups). */
-const demoServices = (instances: InstancesConfig): ServiceSpec[] => [
+export const demoServices = (instances: InstancesConfig, haproxyConfig = HAPROXY_CONFIG): ServiceSpec[] => [
   {
     name: 'shopify-emulator',
     entry: 'emulators/shopify/main.ts',
@@ -262,7 +262,7 @@ const demoServices = (instances: InstancesConfig): ServiceSpec[] => [
     env: { SHOPIFY_EMULATOR_PLAN: process.env.SHOPIFY_EMULATOR_PLAN ?? 'plus' },
   },
   ...REPLICATED.flatMap((service) => replicas(service, instances.STOCKHUB_INSTANCES)),
-  ...loadBalancer(instances),
+  ...loadBalancer(instances, haproxyConfig),
   // The agents and the simulator use the public ports: one process each, or HAProxy.
   ...AGENT_STORES.map((store, i) => ({
     name: `agent-${store}`,
@@ -278,7 +278,7 @@ const demoServices = (instances: InstancesConfig): ServiceSpec[] => [
  * until its first failed check, so started beside them it would send traffic to none for its
  * first seconds), the store agents once the API does, the simulator once everything does.
  */
-const groups = (services: ServiceSpec[]): ServiceSpec[][] => {
+export const groups = (services: ServiceSpec[]): ServiceSpec[][] => {
   const later = ['haproxy', 'simulator'];
   return [
     services.filter((s) => !s.name.startsWith('agent-') && !later.includes(s.name)),
