@@ -9,13 +9,15 @@ import { existsSync, readFileSync } from 'node:fs';
 import { TOPICS } from '../../core/topics';
 import { DependencyError } from '../../core/errors';
 import { instancesOf } from '../haproxy';
-import { placement } from './connect';
+import { ERP_CONNECTOR, placement } from './connect';
 import { alive, killHard, type Fault } from './faults';
 import { stackCommand, type Cluster } from './ha-stack';
 import type { ChaosHub, Replicated } from './hub';
 import { say } from './log';
 
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
+/** What scripts/stack registers (connectors/*.json). */
+const CONNECTORS = [ERP_CONNECTOR, 'wms-stock-cdc'];
 
 /** How a fault's failover time is measured once its scenario is over. */
 export type FailoverMeasure =
@@ -170,24 +172,30 @@ function instanceKill(service: Replicated, measure: FailoverMeasure, limits: HaL
 
 /** The worker that runs the ERP connector's task: its death must move the task. */
 async function connectVictim(cluster: Cluster): Promise<number> {
-  const { tasks } = await placement('erp-stock-cdc');
+  const { tasks } = await placement(ERP_CONNECTOR);
   const index = cluster.connectUrls.findIndex((url) => new URL(url).host === tasks[0]?.worker);
   if (index < 0) throw new DependencyError(`the ERP connector's task runs on ${tasks[0]?.worker ?? 'no worker'}, none of ${cluster.connectUrls.join(', ')}`, 'kafka-connect');
   return index;
 }
 
-/** Polls until every task of the stack's connectors is RUNNING on a worker other than `dead`; the ms after `since`, or null after the limit. */
-async function tasksMoved(dead: string, since: number, limitMs: number): Promise<number | null> {
+/**
+ * Polls until every task of the stack's connectors is RUNNING on a worker other than `dead`: the
+ * ms after `since`, or null after the limit with what was seen last.
+ */
+async function tasksMoved(dead: string, since: number, limitMs: number): Promise<{ ms: number | null; last: string }> {
+  let last = 'no answer from any worker';
   while (Date.now() - since < limitMs) {
     try {
-      const all = await Promise.all(['erp-stock-cdc', 'wms-stock-cdc'].map((name) => placement(name)));
-      if (all.every((p) => p.connector.state === 'RUNNING' && p.tasks.length > 0 && p.tasks.every((t) => t.state === 'RUNNING' && t.worker !== dead))) return Date.now() - since;
-    } catch {
+      const all = await Promise.all(CONNECTORS.map(async (name) => ({ name, ...(await placement(name)) })));
+      last = all.map((p) => `${p.name} ${p.connector.state}@${p.connector.worker}, tasks ${p.tasks.map((t) => `${t.state}@${t.worker}`).join(' ') || 'none'}`).join('; ');
+      if (all.every((p) => p.connector.state === 'RUNNING' && p.tasks.length > 0 && p.tasks.every((t) => t.state === 'RUNNING' && t.worker !== dead))) return { ms: Date.now() - since, last };
+    } catch (error) {
       // the surviving worker may be rebalancing and refuse the call for a moment
+      last = String(error);
     }
     await sleep(250);
   }
-  return null;
+  return { ms: null, last };
 }
 
 export function haFaults(cluster: Cluster, limits: HaLimits): HaFault[] {
@@ -218,8 +226,9 @@ export function haFaults(cluster: Cluster, limits: HaLimits): HaFault[] {
       const dead = new URL(cluster.connectUrls[index]!).host;
       worker.kill = { killedAt: Date.now(), what: `worker ${dead}` };
       await killHard(pidIn(cluster.connectPidFiles[index]!), `Connect worker ${dead}`);
-      worker.kill.takeoverMs = await tasksMoved(dead, worker.kill.killedAt, limits.takeoverMs);
-      worker.kill.takeover = worker.kill.takeoverMs === null ? `tasks not RUNNING elsewhere within ${limits.takeoverMs / 1000} s` : 'tasks RUNNING on the other worker';
+      const moved = await tasksMoved(dead, worker.kill.killedAt, limits.takeoverMs);
+      worker.kill.takeoverMs = moved.ms;
+      worker.kill.takeover = moved.ms === null ? `tasks not RUNNING elsewhere within ${limits.takeoverMs / 1000} s (last seen: ${moved.last})` : 'tasks RUNNING on the other worker';
       say(`  ${worker.kill.takeover}${worker.kill.takeoverMs === null ? '' : ` ${(worker.kill.takeoverMs / 1000).toFixed(1)} s after the kill`}`);
       return `worker ${dead}: ${worker.kill.takeover}; ${await bringBack(cluster.connectPidFiles, worker.kill.killedAt)}`;
     },

@@ -49,7 +49,7 @@ const HOLD_S: Record<string, [number, number]> = { broker: [30, 5], 'broker+reco
 function timingOf(name: string): Timing {
   const hold = (HOLD_S[name] ?? [5, 0])[BOUNDED ? 1 : 0] * 1000;
   return BOUNDED
-    ? { beforeMs: 4_000, holdMs: hold, afterMs: 6_000, minLoadMs: 12_000, rate: numberOption('rate', 5), recoveryLimitMs: 60_000, reconcileLimitMs: 30_000 }
+    ? { beforeMs: 3_000, holdMs: hold, afterMs: 5_000, minLoadMs: 10_000, rate: numberOption('rate', 5), recoveryLimitMs: 60_000, reconcileLimitMs: 30_000 }
     : { beforeMs: 20_000, holdMs: hold, afterMs: 40_000, minLoadMs: 90_000, rate: numberOption('rate', 8), recoveryLimitMs: 180_000, reconcileLimitMs: 60_000 };
 }
 
