@@ -251,14 +251,16 @@ export function haFaults(cluster: Cluster, limits: HaLimits): HaFault[] {
       return `${what} ${back}; ${victim} healthy again ${((await reconciler.back) / 1000).toFixed(1)} s after the kill`;
     },
   };
+  // The broker kills last: what a leader change leaves behind in the clients (a producer that
+  // lost its sequence) must not be blamed on the instance kills after it.
   return [
-    broker,
-    worker,
     instanceKill('sinks', 'ledger', limits),
     instanceKill('api', 'queries', limits),
     instanceKill('reconciler', 'ledger', limits),
     instanceKill('erp-writeback', 'interface', limits),
     instanceKill('shopify-channel', 'takeover', limits),
+    worker,
+    broker,
     together,
   ];
 }
