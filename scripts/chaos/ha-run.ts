@@ -16,7 +16,7 @@ import { StockHubError } from '../../core/errors';
 import { flag, numberOption, option, random, table } from '../bench/support/cli';
 import { failoverOf, interfaceLandings, ledgerLandings, type Failover } from './failover';
 import { haFaults, type HaFault } from './ha-faults';
-import { HA_REDIS_DB, type Cluster } from './ha-stack';
+import { HA_REDIS_DB, stackCommand, stopStackCommands, type Cluster } from './ha-stack';
 import { startChaosHub, type ChaosHub, type HubLayout } from './hub';
 import { MixedLoad } from './load';
 import { say } from './log';
@@ -153,10 +153,13 @@ export async function runAvailability(cluster: Cluster, teardown: () => Promise<
   let aborted: string | null = null;
   const stopping = (): void => {
     say('interrupted: stopping the services and the HA stack');
-    void Promise.all(faults.map((f) => f.cleanup?.(hub).catch(() => undefined)))
+    // Whatever a fault was bringing back, the stack goes down next; with --keep it is brought back whole, once.
+    void stopStackCommands()
       .then(() => probe.stop())
       .then(() => hub.stop())
+      .then(() => (flag('keep') ? stackCommand('up') : undefined))
       .then(teardown)
+      .catch((error: unknown) => say(`while stopping: ${String(error)}`))
       .finally(() => process.exit(130));
   };
   process.once('SIGINT', stopping);

@@ -8,7 +8,7 @@
  * The settings below replace whatever the shell has (a KAFKA_BROKERS meant for the main stack
  * must not point the kills at it); each can be changed with STOCKHUB_HA_<NAME>.
  */
-import { spawn } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { ConfigError, DependencyError } from '../../core/errors';
@@ -48,16 +48,28 @@ export function useHaEnvironment(): Record<string, string> {
   return env;
 }
 
+/** The scripts/stack runs under way: an interrupted test stops them before it takes the stack down. */
+const running = new Set<ChildProcess>();
+
 /** scripts/stack <command> with this process's environment, its progress lines relayed. */
 export function stackCommand(command: 'up' | 'down'): Promise<void> {
   return new Promise((done, fail) => {
     const child = spawn(resolve(ROOT, 'scripts/stack'), [command], { cwd: ROOT, stdio: ['ignore', 'ignore', 'pipe'] });
+    running.add(child);
+    child.on('exit', () => running.delete(child));
     child.stderr.on('data', (chunk: Buffer) => {
       for (const line of chunk.toString('utf8').split('\n')) if (line.trim() !== '') say(`  ${line}`);
     });
     child.on('error', fail);
     child.on('exit', (code) => (code === 0 ? done() : fail(new DependencyError(`scripts/stack ${command} exited ${code}`, 'stack'))));
   });
+}
+
+/** Stops the scripts/stack runs under way (a fault bringing a JVM back), so that a `down` after it does not race them. */
+export async function stopStackCommands(): Promise<void> {
+  const exits = [...running].map((child) => new Promise((r) => child.once('exit', r)));
+  for (const child of running) child.kill('SIGTERM');
+  await Promise.race([Promise.all(exits), new Promise((r) => setTimeout(r, 10_000))]);
 }
 
 export interface Cluster {

@@ -103,12 +103,14 @@ function specs(run: string, layout: HubLayout, shared: Record<string, string>): 
   return layout.instances === 1 ? services : [...services, loadBalancer(run, layout)];
 }
 
+const haproxyConfigPath = (run: string, dir: string): string => join(dir, `chaos-${run}-haproxy.cfg`);
+
 /** HAProxy on the public ports of the sinks, the API (its store feeds are long-lived) and the Shopify channel. */
 function loadBalancer(run: string, layout: HubLayout): ServiceSpec {
   if (layout.balancer === undefined) throw new StockHubError(`a layout of ${layout.instances} instances needs a balancer`);
   const balanced = (name: Replicated, publicPort: number, check: BalancedPort['check'], streaming: boolean): BalancedPort => ({ name, publicPort, instances: instancesOf(name, publicPort, layout.instances), check, streaming });
   const ports = [balanced('sinks', layout.ports.sinks, ANSWERING, false), balanced('api', layout.ports.api, ANSWERING, true), balanced('shopify-channel', layout.ports.channel, LEADER, false)];
-  const program = writeHaproxyConfig(join(layout.balancer.configDir, `chaos-${run}-haproxy.cfg`), { host: '127.0.0.1', opsPort: layout.balancer.opsPort, ports });
+  const program = writeHaproxyConfig(haproxyConfigPath(run, layout.balancer.configDir), { host: '127.0.0.1', opsPort: layout.balancer.opsPort, ports });
   return { name: 'haproxy', ...program, port: layout.balancer.opsPort, describe: 'load balancer' };
 }
 
@@ -181,6 +183,7 @@ export async function startChaosHub(run: string, keep: boolean, layout: HubLayou
       await dropDatabase(databaseUrl).catch((error: unknown) => say(`could not drop stockhub_chaos_${run}: ${String(error)}`));
       await admin.deleteTopics({ topics: [levelsTopic] }).catch(() => undefined);
       rmSync(dir, { recursive: true, force: true });
+      if (layout.balancer) rmSync(haproxyConfigPath(run, layout.balancer.configDir), { force: true });
     }
     await admin.disconnect().catch(() => undefined);
   };
