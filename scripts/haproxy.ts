@@ -60,6 +60,27 @@ export interface BalancedPort {
   streaming: boolean;
 }
 
+/** In the pool while /health answers at all (200, or 503 while a shared dependency fails; see BalancedPort.check). */
+const ANSWERING = { path: '/health', statuses: [200, 503] };
+
+/**
+ * The services behind a load balancer and how each is balanced, for `npm start` and the fault
+ * suite alike. The Shopify channel's public port (the dashboard's metrics source) reaches the
+ * instance that pushes, the one answering 200 on /leader; the API carries the store feeds.
+ */
+export const BALANCED = {
+  sinks: { check: ANSWERING, streaming: false },
+  api: { check: ANSWERING, streaming: true },
+  'shopify-channel': { check: { path: '/leader', statuses: [200] }, streaming: false },
+} as const satisfies Record<string, Pick<BalancedPort, 'check' | 'streaming'>>;
+export type BalancedService = keyof typeof BALANCED;
+export const isBalanced = (service: string): service is BalancedService => service in BALANCED;
+
+/** The balanced port of `service` with `count` instances behind `publicPort`. */
+export function balancedPort(service: BalancedService, publicPort: number, count: number): BalancedPort {
+  return { name: service, publicPort, instances: instancesOf(service, publicPort, count), ...BALANCED[service] };
+}
+
 export interface HaproxyLayout {
   /** Address the frontends bind (the services' HTTP_HOST). */
   host: string;

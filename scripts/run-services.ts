@@ -16,7 +16,7 @@ import { resolve } from 'node:path';
 import { DEFAULT_RESTART_POLICY, FRESH, nextRestart, type RestartPolicy, type RestartState } from './restart-policy';
 import { loadConfig } from '../core/config';
 import { StockHubError } from '../core/errors';
-import { instancesConfigSchema, instancesOf, writeHaproxyConfig, type BalancedPort, type InstancesConfig } from './haproxy';
+import { balancedPort, isBalanced, instancesConfigSchema, instancesOf, writeHaproxyConfig, type BalancedPort, type InstancesConfig } from './haproxy';
 
 const ROOT = resolve(__dirname, '..');
 const LOGS = resolve(ROOT, '.stack/logs');
@@ -199,10 +199,8 @@ const port = (name: string, fallback: number): number => Number(process.env[name
 const AGENT_STORES = ['S001', 'S002', 'S003'];
 /** HAProxy's configuration, generated at each start: the stack's run folder holds what the stack runs. */
 const HAPROXY_CONFIG = resolve(ROOT, '.stack/run/haproxy.cfg');
-/** In a load balancer's pool while it answers /health at all (see BalancedPort.check). */
-const ANSWERING = { path: '/health', statuses: [200, 503] };
 
-/** A service that runs STOCKHUB_INSTANCES times; `balance` puts a load balancer on its public port. */
+/** A service that runs STOCKHUB_INSTANCES times; those haproxy.ts balances get a load balancer on their public port. */
 interface Replicated {
   name: string;
   entry: string;
@@ -210,11 +208,10 @@ interface Replicated {
   portVariable: string;
   publicPort: number;
   describe: string;
-  balance?: Pick<BalancedPort, 'check' | 'streaming'>;
 }
 
 const REPLICATED: Replicated[] = [
-  { name: 'sinks', entry: 'sinks/main.ts', portVariable: 'SINK_HTTP_PORT', publicPort: port('SINK_HTTP_PORT', 8090), describe: 'PDV ingest POST /v1/stores/{storeId}/movements, Shopify POST /webhooks/shopify', balance: { check: ANSWERING, streaming: false } },
+  { name: 'sinks', entry: 'sinks/main.ts', portVariable: 'SINK_HTTP_PORT', publicPort: port('SINK_HTTP_PORT', 8090), describe: 'PDV ingest POST /v1/stores/{storeId}/movements, Shopify POST /webhooks/shopify' },
   { name: 'reconciler', entry: 'hub/reconciler/main.ts', portVariable: 'RECONCILER_HTTP_PORT', publicPort: port('RECONCILER_HTTP_PORT', 8091), describe: 'stock.movements -> ledger + levels -> stock.levels' },
   { name: 'erp-writeback', entry: 'hub/channels/erp-writeback/main.ts', portVariable: 'WRITEBACK_HTTP_PORT', publicPort: port('WRITEBACK_HTTP_PORT', 8092), describe: "other systems' movements -> ERP interface table ERPADM.HUBIMP" },
   {
@@ -223,11 +220,8 @@ const REPLICATED: Replicated[] = [
     portVariable: 'SHOPIFY_CHANNEL_HTTP_PORT',
     publicPort: port('SHOPIFY_CHANNEL_HTTP_PORT', 8093),
     describe: 'stock.levels -> Shopify inventorySetQuantities (SHOPIFY_CHANNEL_MODE=shadow writes nothing); one instance pushes, the others stand by',
-    // Its public port is the dashboard's metrics source: the instance that pushes has the numbers.
-    balance: { check: { path: '/leader', statuses: [200] }, streaming: false },
   },
-  // The store feeds are Server-Sent Events: hour-long idle limits through the load balancer.
-  { name: 'api', entry: 'hub/api/main.ts', portVariable: 'API_HTTP_PORT', publicPort: port('API_HTTP_PORT', 8080), describe: 'GET /v1/stock/{sku}, POST /v1/stock/query, /v1/reservations, store feeds, ops dashboard /dashboard', balance: { check: ANSWERING, streaming: true } },
+  { name: 'api', entry: 'hub/api/main.ts', portVariable: 'API_HTTP_PORT', publicPort: port('API_HTTP_PORT', 8080), describe: 'GET /v1/stock/{sku}, POST /v1/stock/query, /v1/reservations, store feeds, ops dashboard /dashboard' },
 ];
 
 const replicas = (service: Replicated, count: number): ServiceSpec[] =>
@@ -242,9 +236,7 @@ const replicas = (service: Replicated, count: number): ServiceSpec[] =>
 /** With two or more instances, HAProxy on the public ports of the balanced services. */
 function loadBalancer({ STOCKHUB_INSTANCES: count, HAPROXY_HTTP_PORT: opsPort }: InstancesConfig, configPath: string): ServiceSpec[] {
   if (count === 1) return [];
-  const ports: BalancedPort[] = REPLICATED.flatMap((service) =>
-    service.balance === undefined ? [] : [{ name: service.name, publicPort: service.publicPort, instances: instancesOf(service.name, service.publicPort, count), ...service.balance }],
-  );
+  const ports: BalancedPort[] = REPLICATED.flatMap((service) => (isBalanced(service.name) ? [balancedPort(service.name, service.publicPort, count)] : []));
   const run = writeHaproxyConfig(configPath, { host: process.env.HTTP_HOST ?? '127.0.0.1', opsPort, ports });
   const fronted = ports.map((p) => `${p.name} :${p.publicPort}`).join(', ');
   return [{ name: 'haproxy', ...run, port: opsPort, describe: `load balancer (${fronted}); /stats, /metrics; config ${configPath}` }];

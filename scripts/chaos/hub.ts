@@ -27,7 +27,7 @@ import { loadMappings } from '../../sinks/debezium';
 import { testKafka } from '../../test/support/kafka';
 import { EmulatorControl } from '../bench/support/emulator';
 import { endOffsets } from '../bench/support/hub';
-import { instancesOf, writeHaproxyConfig, type BalancedPort } from '../haproxy';
+import { balancedPort, instancesOf, writeHaproxyConfig } from '../haproxy';
 import { Supervisor, type ServiceSpec } from '../run-services';
 import { say } from './log';
 
@@ -73,11 +73,6 @@ export interface ChaosHub {
   stop(): Promise<void>;
 }
 
-/** In the pool while /health answers at all (200, or 503 while a shared dependency fails): scripts/run-services.ts does the same for npm start. */
-const ANSWERING = { path: '/health', statuses: [200, 503] };
-/** Only the instance that pushes answers 200 on /leader: the channel's public port reaches it. */
-const LEADER = { path: '/leader', statuses: [200] };
-
 function specs(run: string, layout: HubLayout, shared: Record<string, string>): ServiceSpec[] {
   const { ports } = layout;
   const group = (name: string): string => `chaos-${run}-${name}`;
@@ -108,8 +103,7 @@ const haproxyConfigPath = (run: string, dir: string): string => join(dir, `chaos
 /** HAProxy on the public ports of the sinks, the API (its store feeds are long-lived) and the Shopify channel. */
 function loadBalancer(run: string, layout: HubLayout): ServiceSpec {
   if (layout.balancer === undefined) throw new StockHubError(`a layout of ${layout.instances} instances needs a balancer`);
-  const balanced = (name: Replicated, publicPort: number, check: BalancedPort['check'], streaming: boolean): BalancedPort => ({ name, publicPort, instances: instancesOf(name, publicPort, layout.instances), check, streaming });
-  const ports = [balanced('sinks', layout.ports.sinks, ANSWERING, false), balanced('api', layout.ports.api, ANSWERING, true), balanced('shopify-channel', layout.ports.channel, LEADER, false)];
+  const ports = [balancedPort('sinks', layout.ports.sinks, layout.instances), balancedPort('api', layout.ports.api, layout.instances), balancedPort('shopify-channel', layout.ports.channel, layout.instances)];
   const program = writeHaproxyConfig(haproxyConfigPath(run, layout.balancer.configDir), { host: '127.0.0.1', opsPort: layout.balancer.opsPort, ports });
   return { name: 'haproxy', ...program, port: layout.balancer.opsPort, describe: 'load balancer' };
 }
