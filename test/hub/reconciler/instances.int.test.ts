@@ -11,7 +11,7 @@ import type { Pool } from 'pg';
 import { connectIdempotentProducer, ensureTopics } from '../../../core/kafka';
 import type { StockMovement } from '../../../core/model';
 import { levelKey } from '../../../hub/levels';
-import { hubPool } from '../../support/hub-db';
+import { hubPool, ledgerChainFaults, type LedgerChainRow } from '../../support/hub-db';
 import { testKafka } from '../../support/kafka';
 import { startService, type Service } from '../../support/services';
 import { eventually, sleep } from '../../support/wait';
@@ -122,19 +122,8 @@ describe('two reconcilers in one group', () => {
     await sleep(1_000);
     expect(await ledgerCount()).toBe(distinct.size);
 
-    const { rows: ledger } = await pool.query<{ event_id: string; sku: string; location_id: string; on_hand_before: number; on_hand_after: number; seq: string }>(
-      'SELECT event_id, sku, location_id, on_hand_before, on_hand_after, seq FROM ledger WHERE sku = ANY($1) ORDER BY seq',
-      [SKUS],
-    );
-    expect(new Set(ledger.map((r) => r.event_id)).size).toBe(ledger.length);
-    const lastOnHand = new Map<string, number>();
-    const breaks: string[] = [];
-    for (const row of ledger) {
-      const key = levelKey(row.sku, row.location_id);
-      if ((lastOnHand.get(key) ?? 0) !== row.on_hand_before) breaks.push(`${key} seq ${row.seq}`);
-      lastOnHand.set(key, row.on_hand_after);
-    }
-    expect(breaks).toEqual([]);
+    const { rows: ledger } = await pool.query<LedgerChainRow>('SELECT event_id, sku, location_id, on_hand_before, on_hand_after, seq FROM ledger WHERE sku = ANY($1) ORDER BY seq', [SKUS]);
+    expect(ledgerChainFaults(ledger)).toEqual({ duplicates: [], breaks: [] });
     const expected = new Map<string, number>();
     for (const event of new Map(all.map((e) => [e.eventId, e])).values()) expected.set(levelKey(event.sku, event.locationId), (expected.get(levelKey(event.sku, event.locationId)) ?? 0) + event.quantity!);
     const { rows: levels } = await pool.query<{ sku: string; location_id: string; on_hand: number }>('SELECT sku, location_id, on_hand FROM stock_levels WHERE sku = ANY($1)', [SKUS]);
