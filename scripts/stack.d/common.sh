@@ -96,11 +96,44 @@ guard_second_stack() {
 KAFKA_BROKERS_MAIN=$(stack_default KAFKA_BROKERS)
 CONNECT_URL_MAIN=$(stack_default CONNECT_URL)
 
+stack_ports() { # every port this stack's own processes listen on
+  local i j
+  for i in $KAFKA_NODE_LIST; do echo "$(kafka_client_port "$i") $(kafka_controller_port "$i")"; done
+  for j in $CONNECT_WORKER_LIST; do connect_port "$j"; done
+  echo "$ERP_PG_PORT $WMS_DB_PORT $REDIS_PORT"
+}
+
 require() { # require CMD "what it is for / how to get it"
   command -v "$1" >/dev/null 2>&1 || die "missing prerequisite: '$1' ($2)"
 }
 
-port_open() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
+# Something listens on 127.0.0.1:PORT. Asked of the kernel's socket table, not by connecting: most
+# of the stack's ports lie in the ephemeral range (32768-60999), where a connect to a port nobody
+# listens on can pick that same port as its own source and "succeed" (a TCP self-connect), which
+# also makes the server starting there fail with "Address already in use".
+port_open() {
+  if command -v ss >/dev/null 2>&1; then
+    [ -n "$(ss -Hltn "( sport = :$1 )" 2>/dev/null)" ]
+  else
+    (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null
+  fi
+}
+
+# Keeps the kernel from handing PORT... to outgoing connections as their source port, so that no
+# client's socket holds a stack port while its server is down (a fault, a restart). Needs root;
+# without it the stack runs as before, and says so.
+reserve_ports() {
+  local file=/proc/sys/net/ipv4/ip_local_reserved_ports current wanted port
+  current=$(cat "$file" 2>/dev/null) || return 0
+  wanted=$current
+  for port in "$@"; do
+    [[ ",$wanted," == *",$port,"* ]] || wanted=${wanted:+$wanted,}$port
+  done
+  [ "$wanted" = "$current" ] && return 0
+  if ! { echo "$wanted" >"$file"; } 2>/dev/null; then
+    log "cannot reserve ports $* (no write access to $file): a client's source port may take one of them"
+  fi
+}
 
 wait_port() { # wait_port PORT NAME SECONDS LOGFILE [PIDFILE]: dies early when PIDFILE's process exits
   local i
