@@ -6,7 +6,7 @@
 import express from 'express';
 import { loadConfig } from '../core/config';
 import { createOpsRouter, listen } from '../core/http';
-import { connectIdempotentProducer, createKafka } from '../core/kafka';
+import { connectProducer, createKafka } from '../core/kafka';
 import { createLogger } from '../core/logging';
 import { createMetrics } from '../core/metrics';
 import { runService } from '../core/process';
@@ -29,9 +29,9 @@ async function main(): Promise<() => Promise<void>> {
   const shopifyConfig = loadShopifyConfig();
   const shopify = createShopify(shopifyConfig, logger);
   const kafka = createKafka({ clientId: 'stockhub-sinks', brokers: config.KAFKA_BROKERS, logger });
-  // A producer per path: an idempotent kafkajs producer sends one request at a time, so a shared
+  // A producer per path: a kafkajs producer with one request in flight sends one at a time, so a shared
   // one would queue each Debezium batch behind every till post and webhook (and the reverse).
-  const producers = await Promise.all([connectIdempotentProducer(kafka), connectIdempotentProducer(kafka), connectIdempotentProducer(kafka)]);
+  const producers = await Promise.all([connectProducer(kafka), connectProducer(kafka), connectProducer(kafka)]);
   const [debeziumProducer, webhookProducer, edgeProducer] = producers;
   const fromBeginning = config.SINK_START_FROM === 'earliest';
 

@@ -145,21 +145,28 @@ function classifyForeign(error: Error): boolean | undefined {
   return undefined;
 }
 
+/** The error and the errors beneath it (`cause`, then its cause...), outermost first; a cycle ends it. */
+function causeChain(error: unknown): Error[] {
+  const chain: Error[] = [];
+  let current: unknown = error;
+  while (current instanceof Error && !chain.includes(current)) {
+    chain.push(current);
+    current = current.cause;
+  }
+  return chain;
+}
+
 /**
  * Walks the cause chain: the first StockHubError decides; programming errors never retry; a
  * foreign error decides by its own `retriable` flag (kafkajs, except its retrier's wrapper),
  * its socket code, or its SQLSTATE.
  */
 export function isRetriable(error: unknown): boolean {
-  const seen = new Set<unknown>();
-  let current: unknown = error;
-  while (current instanceof Error && !seen.has(current)) {
-    seen.add(current);
+  for (const current of causeChain(error)) {
     if (current instanceof StockHubError) return current.retriable;
     if (PROGRAMMING_ERRORS.some((type) => current instanceof type)) return false;
     const verdict = classifyForeign(current);
     if (verdict !== undefined) return verdict;
-    current = current.cause;
   }
   return false;
 }

@@ -20,7 +20,8 @@ export async function ensureTopics(admin: Admin, specs: readonly TopicSpec[]): P
       topics: missing.map((spec) => ({
         topic: spec.name,
         numPartitions: spec.partitions,
-        replicationFactor: 1,
+        // -1: the broker's default.replication.factor, which scripts/stack sets to the cluster's (1, or 3 of 3+ nodes).
+        replicationFactor: -1,
         configEntries: Object.entries(spec.config ?? {}).map(([name, value]) => ({ name, value })),
       })),
     });

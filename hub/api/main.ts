@@ -1,7 +1,7 @@
 /** The stock and reservation API: queries from Redis (PostgreSQL fallback), reservations, ledger. */
 import { loadConfig } from '../../core/config';
 import { listen } from '../../core/http';
-import { connectIdempotentProducer, createKafka } from '../../core/kafka';
+import { connectProducer, createKafka } from '../../core/kafka';
 import { createLogger } from '../../core/logging';
 import { createMetrics } from '../../core/metrics';
 import { runService } from '../../core/process';
@@ -25,7 +25,7 @@ async function main(): Promise<() => Promise<void>> {
   const redis = createRedis(config.REDIS_URL, logger);
   const cache = new LevelCache(redis, logger);
   const kafka = createKafka({ clientId: 'stockhub-api', brokers: config.KAFKA_BROKERS, logger });
-  const producer = await connectIdempotentProducer(kafka);
+  const producer = await connectProducer(kafka);
   const levels = new LevelPublisher(pool, producer, cache, config.LEVELS_TOPIC, logger);
   const reservations = new Reservations(pool, levels, logger);
 

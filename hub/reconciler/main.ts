@@ -2,7 +2,7 @@
 import express from 'express';
 import { loadConfig } from '../../core/config';
 import { createOpsRouter, listen } from '../../core/http';
-import { connectIdempotentProducer, createKafka } from '../../core/kafka';
+import { connectProducer, createKafka } from '../../core/kafka';
 import { createLogger } from '../../core/logging';
 import { createMetrics } from '../../core/metrics';
 import { runService } from '../../core/process';
@@ -21,7 +21,7 @@ async function main(): Promise<() => Promise<void>> {
   const pool = createPool(config.HUB_PG_URL, logger);
   const redis = createRedis(config.REDIS_URL, logger);
   const kafka = createKafka({ clientId: 'stockhub-reconciler', brokers: config.KAFKA_BROKERS, logger });
-  const producer = await connectIdempotentProducer(kafka);
+  const producer = await connectProducer(kafka);
   const levels = new LevelPublisher(pool, producer, new LevelCache(redis, logger), config.LEVELS_TOPIC, logger);
   const reconciler = new Reconciler(kafka, pool, levels, { groupId: config.RECONCILER_GROUP, topic: config.RECONCILER_TOPIC }, logger, createReconcilerMetrics(metrics));
 

@@ -1,6 +1,6 @@
 import type { Kafka, Producer } from 'kafkajs';
 import type { Pool } from 'pg';
-import { decodeJson, idempotentProducer, StageConsumer, type BatchPosition, type ConsumedRecord, type ConsumerHealth, type StageConsumerTuningInput } from '../../core/kafka';
+import { decodeJson, createProducer, StageConsumer, type BatchPosition, type ConsumedRecord, type ConsumerHealth, type StageConsumerTuningInput } from '../../core/kafka';
 import type { Logger } from '../../core/logging';
 import { parseMovement, type StockMovement } from '../../core/model';
 import { DependencyError } from '../../core/errors';
@@ -44,7 +44,7 @@ export class Reconciler {
     private readonly logger: Logger,
     private readonly reconcilerMetrics: ReconcilerMetrics,
   ) {
-    this.producer = idempotentProducer(kafka);
+    this.producer = createProducer(kafka);
     this.consumer = new StageConsumer<StockMovement>(
       kafka,
       {

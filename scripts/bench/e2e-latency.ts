@@ -21,7 +21,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { loadavg } from 'node:os';
-import { connectIdempotentProducer } from '../../core/kafka';
+import { connectProducer } from '../../core/kafka';
 import { loadShopifyConfig } from '../../core/shopify';
 import { TOPICS } from '../../core/topics';
 import { TopicWatcher } from '../../test/support/kafka';
@@ -96,7 +96,7 @@ async function warmUp(bench: BenchStack, sources: Sources, plan: Tracked[]): Pro
   for (const m of plan) levels.set(m.sku, { ...levels.get(m.sku), [shopifyIdOf.get(m.location)!]: opening(m) });
   await bench.emulator.addItems(skus.map((sku) => ({ sku, levels: levels.get(sku)! })));
   log(`warm-up: ${int(skus.length)} SKUs in the emulator; opening counts for ${int(plan.length)} levels`);
-  const producer = await connectIdempotentProducer(bench.kafka);
+  const producer = await connectProducer(bench.kafka);
   await produceMovements(producer, plan.map((m) => countMovement(run, m.sku, m.location, opening(m))));
   await producer.disconnect();
   const ends = await endOffsets(bench.kafka, TOPICS.movements);

@@ -11,7 +11,7 @@
 import { randomUUID } from 'node:crypto';
 import { Pool } from 'pg';
 import { loadConfig } from '../../core/config';
-import { connectIdempotentProducer, createKafka, ensureTopics } from '../../core/kafka';
+import { connectProducer, createKafka, ensureTopics } from '../../core/kafka';
 import { createLogger } from '../../core/logging';
 import { createMetrics } from '../../core/metrics';
 import type { StockMovement } from '../../core/model';
@@ -81,7 +81,7 @@ async function main(): Promise<void> {
     { name: topic, partitions: 6, description: 'benchmark' },
     { name: levelsTopic, partitions: 6, config: { 'cleanup.policy': 'compact' }, description: 'benchmark' },
   ]);
-  const producer = await connectIdempotentProducer(kafka);
+  const producer = await connectProducer(kafka);
   const redis = createRedis(config.REDIS_URL, logger);
   const all = events();
   try {

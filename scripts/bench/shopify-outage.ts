@@ -25,7 +25,7 @@
 import { randomUUID } from 'node:crypto';
 import { loadavg } from 'node:os';
 import type { Pool } from 'pg';
-import { connectIdempotentProducer } from '../../core/kafka';
+import { connectProducer } from '../../core/kafka';
 import { TOPICS } from '../../core/topics';
 import { flag, int, log, numberOption, option, random, sleep, table } from './support/cli';
 import { isPlan, PLANS, type EmulatorControl, type Plan } from './support/emulator';
@@ -78,7 +78,7 @@ async function openingStock(bench: BenchStack, rnd: () => number): Promise<void>
   await bench.emulator.setWebhooks(false); // setup only: the sync's 210,000 echoes would just be dropped
   await bench.emulator.setPlan(SYNC_PLAN as Plan);
   log(`${int(SKUS)} SKUs in the emulator; opening counts for ${int(SKUS * LOCATIONS.length)} levels (initial sync on plan ${SYNC_PLAN})`);
-  const producer = await connectIdempotentProducer(bench.kafka);
+  const producer = await connectProducer(bench.kafka);
   const counts = skus.flatMap((sku) => LOCATIONS.map((location) => countMovement(run, sku, location, 5 + Math.floor(rnd() * 116))));
   await produceMovements(producer, counts);
   await producer.disconnect();
@@ -98,7 +98,7 @@ interface OrderLine {
 
 /** The outage: till sales produced in bulk, web orders placed in Shopify in between (webhooks lost). */
 async function outage(bench: BenchStack, rnd: () => number): Promise<{ changed: Set<string>; lines: OrderLine[]; producedIn: number; appliedIn: number }> {
-  const producer = await connectIdempotentProducer(bench.kafka);
+  const producer = await connectProducer(bench.kafka);
   const changed = new Set<string>();
   const lines: OrderLine[] = [];
   const started = Date.now();

@@ -1,7 +1,7 @@
 /**
  * Benchmark: raw Debezium events -> canonical stock.movement.v1, through the real sink code
- * (RawTopicWorker + the declarative ERP journal mapping + validation + idempotent acks=-1
- * producer), beside the bare limit measured in the same run: a kafkajs consumer that copies the
+ * (RawTopicWorker + the declarative ERP journal mapping + validation + the services'
+ * acks=-1 producer), beside the bare limit measured in the same run: a kafkajs consumer that copies the
  * same records to another topic with the same producer settings and no mapping.
  *
  *   npx tsx scripts/bench/sink-throughput.ts        (stack up first; BENCH_EVENTS=200000 BENCH_RATE=5000)
@@ -14,7 +14,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Kafka, Producer } from 'kafkajs';
 import { loadConfig, stackConfigSchema } from '../../core/config';
-import { chunkBySize, connectIdempotentProducer, createKafka, ensureTopics } from '../../core/kafka';
+import { chunkBySize, connectProducer, createKafka, ensureTopics } from '../../core/kafka';
 import { createLogger } from '../../core/logging';
 import { createMetrics } from '../../core/metrics';
 import { debeziumRecordMapper, loadMappings, type TopicRoute } from '../../sinks/debezium';
@@ -131,7 +131,7 @@ async function main(): Promise<void> {
     ...[T.raw, T.copy, T.canonical, T.paced, T.pacedOut].map((name) => ({ name, partitions: 6, description: 'benchmark' })),
     { name: T.dlq, partitions: 1, description: 'benchmark' },
   ]);
-  const producer = await connectIdempotentProducer(kafka);
+  const producer = await connectProducer(kafka);
   try {
     log(`run ${id}: ${EVENTS} events, then ${RATE}/s for ${PACED_SECONDS} s`);
     await preload(producer, T.raw, EVENTS);

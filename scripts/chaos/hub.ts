@@ -183,17 +183,9 @@ export async function startChaosHub(run: string, keep: boolean, layout: HubLayou
   };
   try {
     await admin.connect();
-    if (layout.replication === undefined) await ensureTopics(admin, [{ name: levelsTopic, partitions: 6, config: { 'cleanup.policy': 'compact' }, description: 'fault suite: stock.levels' }]);
-    else {
-      // ensureTopics makes one copy: a broker kill would take a third of the run's level topic with it.
-      const { factor, minInsync } = layout.replication;
-      const configEntries = [
-        { name: 'cleanup.policy', value: 'compact' },
-        { name: 'min.insync.replicas', value: String(minInsync) },
-      ];
-      await admin.createTopics({ waitForLeaders: false, topics: [{ topic: levelsTopic, numPartitions: 6, replicationFactor: factor, configEntries }] });
-      await waitForLeaders(admin, levelsTopic);
-    }
+    // Copies and min ISR are the brokers' defaults, which scripts/stack sets to the cluster's.
+    await ensureTopics(admin, [{ name: levelsTopic, partitions: 6, config: { 'cleanup.policy': 'compact' }, description: 'fault suite: stock.levels' }]);
+    if (layout.replication !== undefined) await waitForLeaders(admin, levelsTopic);
     // The sinks start their new groups at the end of the raw topics (SINK_START_FROM=latest) by
     // committing it; two instances starting at once are both refused (the other is a live member),
     // and a partition left without a commit is later reset past what arrived on it while it moved.

@@ -3,7 +3,7 @@
  * stock.movements, as the benchmarks give theirs) and in the suite's Shopify emulator, so that
  * Shopify, the store agents and the hub start equal and every later difference is the run's.
  */
-import { connectIdempotentProducer } from '../../core/kafka';
+import { connectProducer } from '../../core/kafka';
 import { loadShopifyConfig } from '../../core/shopify';
 import { countMovement, produceMovements } from '../bench/support/hub';
 import type { ChaosHub } from './hub';
@@ -16,7 +16,7 @@ export const OPENING = 5_000;
 export async function warmUp(hub: ChaosHub, skus: readonly string[], locations: readonly string[]): Promise<void> {
   const shopifyIdOf = new Map(Object.entries(loadShopifyConfig().locations).map(([id, location]) => [location, id]));
   await hub.emulator.addItems(skus.map((sku) => ({ sku, levels: Object.fromEntries(locations.map((l) => [shopifyIdOf.get(l)!, OPENING])) })));
-  const producer = await connectIdempotentProducer(hub.kafka);
+  const producer = await connectProducer(hub.kafka);
   try {
     await produceMovements(producer, skus.flatMap((sku) => locations.map((l) => countMovement(`chaos-${hub.run}`, sku, l, OPENING))));
   } finally {

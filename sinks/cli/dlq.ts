@@ -19,7 +19,7 @@
 import { parseArgs } from 'node:util';
 import type { Kafka, KafkaMessage } from 'kafkajs';
 import { loadConfig, stackConfigSchema } from '../../core/config';
-import { connectIdempotentProducer, createKafka } from '../../core/kafka';
+import { connectProducer, createKafka } from '../../core/kafka';
 import { createRedis } from '../../core/redis';
 import { createLogger } from '../../core/logging';
 import { createMetrics } from '../../core/metrics';
@@ -98,7 +98,7 @@ async function main(): Promise<number> {
   if (dlq !== TOPICS.movementsDlq) return resend(kafka, chosen);
   const redis = createRedis(config.REDIS_URL, logger);
   const mappers = createSourceMappers(logger, redis);
-  const producer = await connectIdempotentProducer(kafka);
+  const producer = await connectProducer(kafka);
   const publisher = new MovementPublisher(producer, createMetrics('stockhub-dlq'));
   let stillFailing = 0;
   let published = 0;
@@ -129,7 +129,7 @@ async function main(): Promise<number> {
 
 /** A hub stage's dead letters go back, byte for byte, to the topic they came from. */
 async function resend(kafka: Kafka, chosen: readonly DlqEntry[]): Promise<number> {
-  const producer = await connectIdempotentProducer(kafka);
+  const producer = await connectProducer(kafka);
   for (const { offset, letter } of chosen) {
     await producer.send({ topic: letter.source.topic, acks: -1, messages: [{ key: letter.key, value: letter.value, headers: letter.headers }] });
     process.stdout.write(`${offset}: written back to ${letter.source.topic} for ${letter.worker} to read again\n`);

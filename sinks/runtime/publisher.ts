@@ -32,12 +32,12 @@ export interface PublisherTopics {
 
 /**
  * Writes canonical movements (key = SKU, so one SKU's movements stay ordered) and dead letters.
- * The producer is idempotent and every send waits for all in-sync replicas (acks=-1): a caller
- * that commits its input offset, or answers an HTTP request, after `publish` resolves has lost
- * nothing.
+ * Every send reaches every partition it names or fails whole (core/kafka createProducer) and waits
+ * for all in-sync replicas (acks=-1): a caller that commits its input offset, or answers an HTTP
+ * request, after `publish` resolves has lost nothing.
  *
- * Everything one call writes goes in as few produce requests as the size limit allows: an
- * idempotent kafkajs producer has one request in flight and does not merge concurrent sends, so
+ * Everything one call writes goes in as few produce requests as the size limit allows: the
+ * kafkajs producer has one request in flight and does not merge concurrent sends, so
  * each extra request is a broker round trip that every other caller of the same producer waits
  * behind.
  */
@@ -61,7 +61,7 @@ export class MovementPublisher {
   async publish(events: readonly StockMovement[], deadLetters: readonly DeadLetter[] = [], alongside: readonly TopicMessages[] = []): Promise<void> {
     const movementSlices = chunkBySize(events.map(movementMessage));
     const letterSlices = chunkBySize(deadLetters.map(toDeadLetterMessage));
-    // Slices go one request after the other: the idempotent producer keeps them in order per partition.
+    // Slices go one request after the other: one request in flight keeps them in order per partition.
     const requests = Math.max(movementSlices.length, letterSlices.length, alongside.length > 0 ? 1 : 0);
     for (let i = 0; i < requests; i += 1) {
       const topicMessages: TopicMessages[] = i === 0 ? [...alongside] : [];

@@ -8,7 +8,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Admin } from 'kafkajs';
 import { Client, type Pool } from 'pg';
-import { connectIdempotentProducer, ensureTopics } from '../../core/kafka';
+import { connectProducer, ensureTopics } from '../../core/kafka';
 import type { StockMovement } from '../../core/model';
 import { TOPICS } from '../../core/topics';
 import { hubPool } from '../support/hub-db';
@@ -87,7 +87,7 @@ describe('poison records on stock.movements', () => {
     expect(longSku.sku).toHaveLength(29);
     const after = sale('after', `P${run}-B`);
     const { sku: _missing, ...invalid } = sale('invalid', 'x');
-    const producer = await connectIdempotentProducer(kafka);
+    const producer = await connectProducer(kafka);
     // One key, one partition: the poison sits between the good records, in order.
     const key = `P${run}`;
     await producer.send({
@@ -176,7 +176,7 @@ describe('poison records on stock.levels', () => {
 
   it('the Shopify channel dead-letters what is not a level view and still pushes the level behind it', async () => {
     const view = { sku, locationId: 'S001', onHand: 7, reserved: 0, safetyStock: 0, available: 7, negative: false, version: 1, updatedAt: new Date().toISOString() };
-    const producer = await connectIdempotentProducer(kafka);
+    const producer = await connectProducer(kafka);
     await producer.send({
       topic: levelsTopic,
       acks: -1,
@@ -223,7 +223,7 @@ describe('poison records on the raw topics', () => {
 
   it('the sinks dead-letter a record that is not JSON on a Debezium topic and on the webhook topic, and their lag is 0 within 10 s', async () => {
     const marker = `not json ${run}`;
-    const producer = await connectIdempotentProducer(kafka);
+    const producer = await connectProducer(kafka);
     await producer.send({ topic: TOPICS.erpStockJournal, acks: -1, messages: [{ key: `{"JRNLNO":${run.length}}`, value: `{${marker}` }] });
     await producer.send({ topic: TOPICS.shopifyWebhooks, acks: -1, messages: [{ key: run, value: `{${marker}`, headers: { topic: 'orders/create', shop: 'retailmax.myshopify.com', webhookId: run } }] });
     await producer.disconnect();

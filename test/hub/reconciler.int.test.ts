@@ -6,7 +6,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { Pool } from 'pg';
-import { ensureTopics, connectIdempotentProducer } from '../../core/kafka';
+import { ensureTopics, connectProducer } from '../../core/kafka';
 import type { MovementType, StockMovement } from '../../core/model';
 import { emptyLevel, levelKey, type Level } from '../../hub/levels';
 import { applyMovements } from '../../hub/reconciler/apply';
@@ -80,7 +80,7 @@ describe('reconciler', () => {
     Number((await pool.query<{ n: string }>('SELECT count(*) AS n FROM ledger WHERE sku LIKE $1', [`IT${run}-%`])).rows[0]!.n);
 
   it('keeps every movement exactly once across a SIGKILL mid-batch, and levels equal the ledger', async () => {
-    const producer = await connectIdempotentProducer(kafka);
+    const producer = await connectProducer(kafka);
     const send = async (events: StockMovement[]) => {
       for (let i = 0; i < events.length; i += 2_000) {
         await producer.send({ topic, acks: -1, messages: events.slice(i, i + 2_000).map((e) => ({ key: e.sku, value: JSON.stringify(e) })) });

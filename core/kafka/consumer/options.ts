@@ -25,8 +25,16 @@ export const stageConsumerTuningSchema = z.object({
   handleTimeoutMs: z.number().int().min(100).default(30_000),
   /** Backoff between retries of a batch whose dependency failed. Default 200 ms doubling to 10 s. */
   retryBackoff: backoffSchema.default({ initialMs: 200, maxMs: 10_000 }),
-  /** Backoff between restarts of a crashed consumer. Default 1 s doubling to 30 s. */
+  /** Backoff between restarts of a consumer that kafkajs gave up on (a non-retriable crash). Default 1 s doubling to 30 s. */
   restartBackoff: backoffSchema.default({ initialMs: 1_000, maxMs: 30_000 }),
+  /**
+   * kafkajs' own retries of a fetch, join or commit, and its restart after they run out. When a
+   * broker dies a consumer can keep asking for it ("Broker N not found in the cached metadata")
+   * until its retries end and it restarts with fresh metadata; with kafkajs' defaults (5 retries
+   * from 1 s, up to 30 s, then the last delay again) its partitions stalled 20-30 s. Default
+   * 300 ms doubling to 3 s: a restart within about 10 s.
+   */
+  clientRetry: backoffSchema.default({ initialMs: 300, maxMs: 3_000 }),
 });
 export type StageConsumerTuning = z.infer<typeof stageConsumerTuningSchema>;
 export type StageConsumerTuningInput = z.input<typeof stageConsumerTuningSchema>;

@@ -95,7 +95,7 @@ export class StageConsumer<T> {
       maxWaitTimeInMs: this.tuning.maxWaitTimeMs,
       maxBytesPerPartition: this.tuning.maxBytesPerPartition,
       // kafkajs restarts on retriable crashes by itself; the CRASH handler covers the rest.
-      retry: { initialRetryTime: this.tuning.restartBackoff.initialMs, maxRetryTime: this.tuning.restartBackoff.maxMs, restartOnFailure: async () => true },
+      retry: { initialRetryTime: this.tuning.clientRetry.initialMs, maxRetryTime: this.tuning.clientRetry.maxMs, multiplier: this.tuning.clientRetry.factor, restartOnFailure: async () => true },
     });
     this.consumer = consumer;
     consumer.on(consumer.events.GROUP_JOIN, ({ payload }) => {

@@ -10,7 +10,7 @@ import { Counter } from 'prom-client';
 import { z } from 'zod';
 import { loadConfig, stackConfigSchema } from '../../../core/config';
 import { createOpsRouter, listen } from '../../../core/http';
-import { connectIdempotentProducer, createKafka, StageConsumer } from '../../../core/kafka';
+import { connectProducer, createKafka, StageConsumer } from '../../../core/kafka';
 import { createLogger } from '../../../core/logging';
 import { createMetrics } from '../../../core/metrics';
 import { runService } from '../../../core/process';
@@ -68,7 +68,7 @@ async function main(): Promise<() => Promise<void>> {
   // An idle client whose server went away emits 'error'; without a listener that kills the process.
   erp.on('error', (error) => logger.warn({ err: error }, 'idle ERP connection lost'));
   const kafka = createKafka({ clientId: 'stockhub-erp-writeback', brokers: config.KAFKA_BROKERS, logger });
-  const producer = await connectIdempotentProducer(kafka);
+  const producer = await connectProducer(kafka);
   const written = new Counter({ name: 'stockhub_erp_writeback_rows_total', help: 'Interface rows written for the ERP import', registers: [metrics.registry] });
   const shadowed = new Counter({ name: 'stockhub_erp_writeback_shadow_rows_total', help: 'Interface rows shadow mode would have written', registers: [metrics.registry] });
   if (config.WRITEBACK_MODE === 'shadow') logger.warn('shadow mode: nothing is written to the ERP; each row it would write is logged');

@@ -10,7 +10,7 @@
 import express from 'express';
 import { loadConfig } from '../../../core/config';
 import { createOpsRouter, listen } from '../../../core/http';
-import { connectIdempotentProducer, createKafka, StageConsumer } from '../../../core/kafka';
+import { connectProducer, createKafka, StageConsumer } from '../../../core/kafka';
 import { createLogger } from '../../../core/logging';
 import { createMetrics } from '../../../core/metrics';
 import { runService } from '../../../core/process';
@@ -47,7 +47,7 @@ async function main(): Promise<() => Promise<void>> {
   const pgUp = async (): Promise<boolean> => (await pool.query('SELECT 1')).rowCount === 1;
   const redis = createRedis(config.REDIS_URL, logger);
   const kafka = createKafka({ clientId: 'stockhub-shopify-channel', brokers: config.KAFKA_BROKERS, logger });
-  const producer = await connectIdempotentProducer(kafka);
+  const producer = await connectProducer(kafka);
 
   const circuit = new CircuitBreaker({ failures: config.SHOPIFY_CIRCUIT_FAILURES, openMs: config.SHOPIFY_CIRCUIT_OPEN_MS, maxOpenMs: config.SHOPIFY_CIRCUIT_MAX_OPEN_MS }, (state) => {
     channelMetrics.circuit.set(CIRCUIT_STATE_VALUE[state]);

@@ -10,7 +10,7 @@ import { userInfo } from 'node:os';
 import { createInterface } from 'node:readline/promises';
 import pino from 'pino';
 import { loadConfig } from '../../../core/config';
-import { connectIdempotentProducer, createKafka } from '../../../core/kafka';
+import { connectProducer, createKafka } from '../../../core/kafka';
 import { TOPICS } from '../../../core/topics';
 import { createPool } from '../../db';
 import { systemClock } from './clock';
@@ -134,7 +134,7 @@ async function main(argv: readonly string[]): Promise<number> {
                   view: fixView,
                   context: { runId, actor, now: new Date() },
                   topic: TOPICS.movements,
-                  connect: () => connectIdempotentProducer(createKafka({ clientId: 'stockhub-reconcile', brokers: config.KAFKA_BROKERS, logger })),
+                  connect: () => connectProducer(createKafka({ clientId: 'stockhub-reconcile', brokers: config.KAFKA_BROKERS, logger })),
                 });
         } catch (error) {
           fixFailed = true;

@@ -1,11 +1,11 @@
 /**
  * The bare limit beside the end-to-end figure: one Kafka hop on this machine, under the same
- * load. A record produced with acks=-1 by the idempotent producer the services use, consumed by
+ * load. A record produced with acks=-1 by the producer the services use, consumed by
  * a kafkajs consumer with the reconciler's fetch settings (maxWaitTimeInMs 100), on a scratch
  * topic of the run's own; the time from send to arrival is one hop of the pipeline with no work.
  */
 import type { Consumer, Kafka, Producer } from 'kafkajs';
-import { connectIdempotentProducer, ensureTopics } from '../../../core/kafka';
+import { connectProducer, ensureTopics } from '../../../core/kafka';
 
 export class KafkaHop {
   readonly samples: number[] = [];
@@ -28,7 +28,7 @@ export class KafkaHop {
     await admin.connect();
     await ensureTopics(admin, [{ name: this.topic, partitions: 1, description: 'benchmark: bare Kafka hop' }]);
     await admin.disconnect();
-    this.producer = await connectIdempotentProducer(this.kafka);
+    this.producer = await connectProducer(this.kafka);
     this.consumer = this.kafka.consumer({ groupId: `${this.topic}-consumer`, maxWaitTimeInMs: 100 });
     await this.consumer.connect();
     await this.consumer.subscribe({ topic: this.topic, fromBeginning: true });

@@ -7,7 +7,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Producer } from 'kafkajs';
 import type { Pool } from 'pg';
-import { connectIdempotentProducer, ensureTopics } from '../../../core/kafka';
+import { connectProducer, ensureTopics } from '../../../core/kafka';
 import { createLogger } from '../../../core/logging';
 import { createMetrics } from '../../../core/metrics';
 import type { StockMovement } from '../../../core/model';
@@ -52,7 +52,7 @@ describe('reservations under the late-event rule', () => {
 
   beforeAll(async () => {
     pool = await hubPool();
-    producer = await connectIdempotentProducer(kafka);
+    producer = await connectProducer(kafka);
     const admin = kafka.admin();
     await admin.connect();
     await ensureTopics(admin, [{ name: topic, partitions: 1, description: 'test' }]);

@@ -6,7 +6,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { Pool } from 'pg';
-import { connectIdempotentProducer } from '../../../core/kafka';
+import { connectProducer } from '../../../core/kafka';
 import { TOPICS } from '../../../core/topics';
 import { hubPool } from '../../support/hub-db';
 import { testKafka } from '../../support/kafka';
@@ -67,7 +67,7 @@ describe('Shopify outage', () => {
       }),
     );
     // Opening stock: 40 of each SKU at the DC and in every store.
-    const producer = await connectIdempotentProducer(kafka);
+    const producer = await connectProducer(kafka);
     const counts = SKUS.flatMap((sku) => ['DC01', ...STORES].map((location) => countMovement('it-outage', run, sku, location, 40)));
     await producer.send({ topic: TOPICS.movements, acks: -1, messages: counts.map((m) => ({ key: m.sku, value: JSON.stringify(m) })) });
     await producer.disconnect();

@@ -5,7 +5,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { Pool } from 'pg';
-import { connectIdempotentProducer } from '../../../core/kafka';
+import { connectProducer } from '../../../core/kafka';
 import { TOPICS } from '../../../core/topics';
 import { hubPool } from '../../support/hub-db';
 import { testKafka } from '../../support/kafka';
@@ -39,7 +39,7 @@ describe('Shopify channel in shadow mode', () => {
     const kafka = testKafka('shopify-shadow');
     reconciler = await startReconcilerAtEnd('shadow', PORTS.reconciler, run, pool, kafka);
     channel = await startService('shopify-channel-shadow', 'hub/channels/shopify/main.ts', PORTS.channel, channelEnv('shadow'));
-    const producer = await connectIdempotentProducer(kafka);
+    const producer = await connectProducer(kafka);
     await producer.send({ topic: TOPICS.movements, acks: -1, messages: [countMovement('it-shadow', run, SKU, 'DC01', 20), countMovement('it-shadow', run, SKU, 'S001', 3)].map((m) => ({ key: m.sku, value: JSON.stringify(m) })) });
     await producer.disconnect();
   }, 120_000);

@@ -8,7 +8,7 @@
 import { randomUUID } from 'node:crypto';
 import { AssignerProtocol } from 'kafkajs';
 import type { Pool } from 'pg';
-import { connectIdempotentProducer, ensureTopics } from '../../../core/kafka';
+import { connectProducer, ensureTopics } from '../../../core/kafka';
 import type { StockMovement } from '../../../core/model';
 import { levelKey } from '../../../hub/levels';
 import { hubPool, ledgerChainFaults, type LedgerChainRow } from '../../support/hub-db';
@@ -85,7 +85,7 @@ describe('two reconcilers in one group', () => {
   };
 
   it('loses and doubles nothing when one is killed under load; the survivor takes its partitions', async () => {
-    const producer = await connectIdempotentProducer(kafka);
+    const producer = await connectProducer(kafka);
     const send = async (events: StockMovement[]): Promise<void> => {
       for (let i = 0; i < events.length; i += 2_000) await producer.send({ topic, acks: -1, messages: events.slice(i, i + 2_000).map((e) => ({ key: e.sku, value: JSON.stringify(e) })) });
     };

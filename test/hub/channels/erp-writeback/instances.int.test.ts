@@ -10,7 +10,7 @@
 import { randomUUID } from 'node:crypto';
 import { AssignerProtocol } from 'kafkajs';
 import { Client } from 'pg';
-import { connectIdempotentProducer, ensureTopics } from '../../../../core/kafka';
+import { connectProducer, ensureTopics } from '../../../../core/kafka';
 import type { StockMovement } from '../../../../core/model';
 import { TOPICS } from '../../../../core/topics';
 import { stack, testKafka, TopicWatcher } from '../../../support/kafka';
@@ -85,7 +85,7 @@ describe('two ERP write-backs in one group', () => {
   });
 
   it('writes every movement once across a kill, and not again when the topic is delivered a second time', async () => {
-    const producer = await connectIdempotentProducer(kafka);
+    const producer = await connectProducer(kafka);
     const victim = await start('a');
     await start('b');
     await eventually('both write-backs to hold partitions', async () => ((await members()).filter((p) => p.length === 3).length === 2 ? true : undefined), 30_000);

@@ -9,7 +9,7 @@
 import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
 import type { Pool } from 'pg';
-import { connectIdempotentProducer, ensureTopics } from '../../../../core/kafka';
+import { connectProducer, ensureTopics } from '../../../../core/kafka';
 import type { LevelView } from '../../../../hub/levels';
 import { hubPool } from '../../../support/hub-db';
 import { testKafka } from '../../../support/kafka';

@@ -16,7 +16,7 @@ import { existsSync, mkdirSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { Pool } from 'pg';
 import { chromium, type Browser, type Locator } from 'playwright-core';
-import { connectIdempotentProducer, ensureTopics } from '../../../../core/kafka';
+import { connectProducer, ensureTopics } from '../../../../core/kafka';
 import type { MovementType, StockMovement } from '../../../../core/model';
 import { hubPool } from '../../../support/hub-db';
 import { testKafka } from '../../../support/kafka';
@@ -102,7 +102,7 @@ describe('ops dashboard in Chromium', () => {
     });
 
     // Keyed by SKU, as the sinks publish: one partition, consecutive offsets.
-    const producer = await connectIdempotentProducer(kafka);
+    const producer = await connectProducer(kafka);
     const [meta] = await producer.send({ topic, acks: -1, messages: MOVEMENTS.map((m) => ({ key: m.sku, value: JSON.stringify(m) })) });
     await producer.disconnect();
     for (let i = 0; i < MOVEMENTS.length; i++) offsets.push({ partition: meta!.partition, offset: Number(meta!.baseOffset) + i });

@@ -20,7 +20,7 @@ import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import type { Producer } from 'kafkajs';
 import type { Pool } from 'pg';
-import { connectIdempotentProducer } from '../../../../core/kafka';
+import { connectProducer } from '../../../../core/kafka';
 import { deterministicEventId, MOVEMENT_SCHEMA_VERSION, stockMovementSchema } from '../../../../core/model';
 import { loadShopifyConfig } from '../../../../core/shopify';
 import { TOPICS } from '../../../../core/topics';
@@ -137,7 +137,7 @@ describe('stockhub-reconcile: drift behind the hub’s back, reported and fixed 
       await stackIsUp();
       pool = await hubPool();
       const kafka = testKafka(`drift-fix-${run}`);
-      producer = await connectIdempotentProducer(kafka);
+      producer = await connectProducer(kafka);
       reconciler = await startReconcilerAtEnd('drift-fix', PORTS.reconciler, run, pool, kafka);
     })();
     await started;
