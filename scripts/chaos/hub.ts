@@ -14,14 +14,14 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import type { Admin, Kafka } from 'kafkajs';
+import type { Kafka } from 'kafkajs';
 import { Pool } from 'pg';
 import { loadConfig, stackConfigSchema } from '../../core/config';
 import { commitEndForUncommittedPartitions, ensureTopics } from '../../core/kafka';
 import { createLogger } from '../../core/logging';
 import { TOPICS } from '../../core/topics';
 import { hubDbConfigSchema } from '../../hub/config';
-import { DependencyError, StockHubError } from '../../core/errors';
+import { StockHubError } from '../../core/errors';
 import { dropDatabase, migrate } from '../../hub/db';
 import { loadMappings } from '../../sinks/debezium';
 import { testKafka } from '../../test/support/kafka';
@@ -127,25 +127,6 @@ function agentSpec(store: string, port: number, dir: string, ports: typeof PORTS
   };
 }
 
-/**
- * Until every partition of a new topic has a leader. Not kafkajs' waitForLeaders: a broker of a
- * cluster that has not heard of the topic yet answers its metadata request with an error that
- * fails the creation, where asking again a moment later succeeds.
- */
-async function waitForLeaders(admin: Admin, topic: string): Promise<void> {
-  const deadline = Date.now() + 30_000;
-  for (;;) {
-    try {
-      const { topics } = await admin.fetchTopicMetadata({ topics: [topic] });
-      if (topics[0]!.partitions.length > 0 && topics[0]!.partitions.every((p) => p.leader >= 0)) return;
-    } catch (error) {
-      if (Date.now() > deadline) throw new DependencyError(`topic ${topic} has no leaders 30 s after its creation`, 'kafka', { cause: error });
-    }
-    if (Date.now() > deadline) throw new DependencyError(`topic ${topic} has partitions without a leader 30 s after its creation`, 'kafka');
-    await new Promise((r) => setTimeout(r, 250));
-  }
-}
-
 /** Migrates the run's database, stores the reconciler's start at the end of stock.movements, starts every service and waits for each /health. */
 export async function startChaosHub(run: string, keep: boolean, layout: HubLayout = SINGLE): Promise<ChaosHub> {
   const url = new URL(loadConfig(hubDbConfigSchema).HUB_PG_URL);
@@ -185,7 +166,6 @@ export async function startChaosHub(run: string, keep: boolean, layout: HubLayou
     await admin.connect();
     // Copies and min ISR are the brokers' defaults, which scripts/stack sets to the cluster's.
     await ensureTopics(admin, [{ name: levelsTopic, partitions: 6, config: { 'cleanup.policy': 'compact' }, description: 'fault suite: stock.levels' }]);
-    if (layout.replication !== undefined) await waitForLeaders(admin, levelsTopic);
     // The sinks start their new groups at the end of the raw topics (SINK_START_FROM=latest) by
     // committing it; two instances starting at once are both refused (the other is a live member),
     // and a partition left without a commit is later reset past what arrived on it while it moved.
