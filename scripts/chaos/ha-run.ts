@@ -34,13 +34,12 @@ const QUERY_GOAL = numberOption('query-goal', 99.9);
 const PORTS = { emulator: 28500, sinks: 28501, reconciler: 28502, writeback: 28503, channel: 28504, api: 28505, proxy: 28520 };
 const AGENTS = { S001: 28511, S002: 28512 };
 
-const layoutFor = (cluster: Cluster): HubLayout => ({
+const hubLayout = (): HubLayout => ({
   ports: PORTS,
   agents: AGENTS,
   redisDb: HA_REDIS_DB,
   instances: numberOption('instances', 2),
   balancer: { opsPort: 28506, configDir: resolve(STACK_DIR, 'run') },
-  replication: cluster.replication,
 });
 
 /** Seconds a fault is held before what it broke is brought back, full and bounded; the instance kills hold nothing (the supervisor restarts at once). */
@@ -139,7 +138,7 @@ export async function runAvailability(cluster: Cluster, teardown: () => Promise<
   const faults = all.filter((f) => names.includes(f.name));
   const seed = numberOption('seed', Math.floor(Math.random() * 1e9));
   const skusOf = skuPicker(faults.length, seed);
-  const layout = layoutFor(cluster);
+  const layout = hubLayout();
   const locations = ['DC01', ...Object.keys(AGENTS)];
   const started = Date.now();
   say(`availability run ${run} (seed ${seed}), ${BOUNDED ? 'bounded' : 'full'}: ${faults.map((f) => f.name).join(', ')}; brokers ${cluster.brokers.join(', ')}, Connect ${cluster.connectUrls.join(', ')}`);

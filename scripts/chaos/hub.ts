@@ -48,8 +48,6 @@ export interface HubLayout {
   instances: number;
   /** From 2 instances: HAProxy's own port (/health, /stats, /metrics) and the folder its config is written to. */
   balancer?: { opsPort: number; configDir: string };
-  /** On a cluster: the copies and in-sync copies of the run's own topic, as scripts/stack gives the catalog's. */
-  replication?: { factor: number; minInsync: number };
 }
 
 /** The fault suite's: one instance of each service on the ports above. */
