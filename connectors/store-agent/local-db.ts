@@ -59,6 +59,7 @@ export class LocalDb {
       CREATE TABLE IF NOT EXISTS levels (sku TEXT PRIMARY KEY, on_hand REAL NOT NULL, reserved REAL NOT NULL, available REAL NOT NULL, version INTEGER NOT NULL);
       CREATE TABLE IF NOT EXISTS network (sku TEXT PRIMARY KEY, available REAL NOT NULL);
       CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+      CREATE TABLE IF NOT EXISTS fed (sku TEXT PRIMARY KEY, outbox_seq INTEGER NOT NULL);
       CREATE TABLE IF NOT EXISTS outbox (seq INTEGER PRIMARY KEY AUTOINCREMENT, id TEXT NOT NULL UNIQUE, body TEXT NOT NULL,
         created_at TEXT NOT NULL, sent_at TEXT, rejected TEXT);
     `);
@@ -88,11 +89,16 @@ export class LocalDb {
    * seeing their own sales while the WAN is down.
    */
   applyFeed(updates: readonly FeedUpdate[]): void {
+    // The newest outbox event when the level was stored: the level may count that one and those before it.
+    const fed = this.db.prepare(
+      'INSERT INTO fed (sku, outbox_seq) VALUES (?, (SELECT coalesce(max(seq), 0) FROM outbox)) ON CONFLICT (sku) DO UPDATE SET outbox_seq = excluded.outbox_seq',
+    );
     this.db.transaction(() => {
       for (const update of updates) {
         if (update.kind === 'level') {
           const delta = this.statements.queued.get(update.level.sku) as number;
           this.statements.level.run({ ...update.level, onHand: update.level.onHand + delta, available: update.level.available + delta });
+          fed.run(update.level.sku);
         } else if (update.kind === 'network') this.statements.network.run(update.sku, update.available);
         else this.statements.cursor.run(update.cursor);
       }
@@ -174,16 +180,46 @@ export class LocalDb {
     return rows.map((r) => ({ seq: r.seq, event: JSON.parse(r.body) as TillEvent }));
   }
 
+  /**
+   * The hub acknowledged these events. A feed level that came after an event was queued may
+   * already count it (the hub applied it before its answer reached the agent: a sinks instance
+   * killed after writing to Kafka, the agent's resend acknowledged later), and was stored with the
+   * event applied on top: the event comes out of the copy, or the store would be short by it until
+   * that SKU changes again. Without such a level the next one counts it, and nothing changes now.
+   */
   markSent(seqs: readonly number[]): void {
     const mark = this.db.prepare('UPDATE outbox SET sent_at = ? WHERE seq = ?');
+    const fedSince = this.db.prepare('SELECT 1 FROM fed WHERE sku = ? AND outbox_seq >= ?').pluck();
     const now = new Date().toISOString();
-    this.db.transaction(() => seqs.forEach((seq) => mark.run(now, seq)))();
+    this.db.transaction(() =>
+      seqs.forEach((seq) => {
+        mark.run(now, seq);
+        const row = this.outboxRow(seq);
+        if (row !== null && fedSince.get(row.event.sku, seq) !== undefined) this.unapply(row.event);
+      }),
+    )();
   }
 
-  /** A batch the hub refused as invalid: kept, with the reason, for a person to look at. */
+  /** A batch the hub refused as invalid: kept, with the reason, for a person to look at; the hub will never count it, so neither does the copy. */
   markRejected(seqs: readonly number[], reason: string): void {
     const mark = this.db.prepare('UPDATE outbox SET rejected = ? WHERE seq = ?');
-    this.db.transaction(() => seqs.forEach((seq) => mark.run(reason, seq)))();
+    this.db.transaction(() =>
+      seqs.forEach((seq) => {
+        mark.run(reason, seq);
+        const row = this.outboxRow(seq);
+        if (row !== null) this.unapply(row.event);
+      }),
+    )();
+  }
+
+  private outboxRow(seq: number): { event: TillEvent } | null {
+    const row = this.db.prepare('SELECT body FROM outbox WHERE seq = ?').get(seq) as { body: string } | undefined;
+    return row === undefined ? null : { event: JSON.parse(row.body) as TillEvent };
+  }
+
+  private unapply(event: TillEvent): void {
+    const delta = event.type === 'SALE' ? -event.quantity : event.quantity;
+    this.db.prepare('UPDATE levels SET on_hand = on_hand - ?, available = available - ? WHERE sku = ?').run(delta, delta, event.sku);
   }
 
   backlog(): number {

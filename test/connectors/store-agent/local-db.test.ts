@@ -49,6 +49,30 @@ describe('LocalDb', () => {
     expect(db.level('A')).toMatchObject({ onHand: 18, available: 17, version: 5 });
   });
 
+  it('takes an acknowledged sale out of the copy when a hub level that came after it may count it already (the hub applied it before its answer arrived)', () => {
+    db.queue([sale('T1', 2)]);
+    expect(db.level('A')).toMatchObject({ onHand: 8 });
+    // The hub applied T1 (10 - 2) before the agent heard its 202: the copy counts the sale twice.
+    db.applyFeed([{ kind: 'level', level: { sku: 'A', onHand: 8, reserved: 0, available: 8, version: 4 } }]);
+    expect(db.level('A')).toMatchObject({ onHand: 6 });
+    db.markSent(db.pending(10).map((p) => p.seq));
+    expect(db.level('A')).toMatchObject({ onHand: 8, available: 8, version: 4 });
+  });
+
+  it('leaves the copy alone when the acknowledgement comes before any newer hub level, which will count the sale', () => {
+    db.queue([sale('T1', 2)]);
+    db.markSent(db.pending(10).map((p) => p.seq));
+    expect(db.level('A')).toMatchObject({ onHand: 8 });
+    db.applyFeed([{ kind: 'level', level: { sku: 'A', onHand: 8, reserved: 0, available: 8, version: 4 } }]);
+    expect(db.level('A')).toMatchObject({ onHand: 8 });
+  });
+
+  it('takes a rejected sale out of the copy: the hub will never count it', () => {
+    db.queue([sale('T1', 2)]);
+    db.markRejected(db.pending(10).map((p) => p.seq), 'invalid');
+    expect(db.level('A')).toMatchObject({ onHand: 10, available: 10 });
+  });
+
   it('remembers the feed cursor', () => {
     expect(db.cursor()).toBeNull();
     db.applyFeed([{ kind: 'cursor', cursor: '4711' }]);
