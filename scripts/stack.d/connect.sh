@@ -103,11 +103,25 @@ connect_up() {
   done
 }
 
-# Registers (or updates) each connector: PUT /connectors/{name}/config is idempotent.
+# Registers each connector, or updates one whose config changed. An unchanged one is left alone:
+# Connect restarts a connector on every PUT of its config, even the same one, and `up` bringing
+# back a broker or a worker of a running stack must not restart capture.
 connectors_register() {
-  local file name
+  local file name normal='del(.name) | map_values(tostring)' stored
   for file in "${CONNECTOR_FILES[@]}"; do
     name=$(jq -r .name "$file")
+    stored=$(curl -fsS -m 5 "$CONNECT_URL/connectors/$name/config" 2>/dev/null | jq -S "$normal" 2>/dev/null) || stored=''
+    if [ -n "$stored" ] && [ "$stored" = "$(jq -S ".config | $normal" "$file")" ]; then
+      case "$(connector_state "$name")" in
+        *FAILED*)
+          # What a PUT of the same config did not do either: restart what failed, and only that.
+          log "connector $name: registered, config unchanged, FAILED parts restarted"
+          curl -fsS -m 10 -X POST "$CONNECT_URL/connectors/$name/restart?includeTasks=true&onlyFailed=true" >/dev/null ||
+            die "restarting the failed parts of connector $name failed; see $LOGS/connect.log" ;;
+        *) log "connector $name: registered, config unchanged" ;;
+      esac
+      continue
+    fi
     jq .config "$file" | curl -fsS -X PUT -H 'Content-Type: application/json' --data-binary @- \
       "$CONNECT_URL/connectors/$name/config" >/dev/null ||
       die "registering connector $name from $file failed; see $LOGS/connect.log"
