@@ -58,6 +58,12 @@ export interface BalancedPort {
    * instead of 30 s. The feed sends a comment every 15 s, so only a dead peer stays silent that long.
    */
   streaming: boolean;
+  /**
+   * POST paths that only read (the API's stock query, whose SKU list is too long for a URL):
+   * retried on another instance after an instance died holding them, as a GET is. Any other POST
+   * is not retried once sent, since the instance may have acted on it.
+   */
+  readOnlyPosts: readonly string[];
 }
 
 /** In the pool while /health answers at all (200, or 503 while a shared dependency fails; see BalancedPort.check). */
@@ -69,10 +75,10 @@ const ANSWERING = { path: '/health', statuses: [200, 503] };
  * instance that pushes, the one answering 200 on /leader; the API carries the store feeds.
  */
 export const BALANCED = {
-  sinks: { check: ANSWERING, streaming: false },
-  api: { check: ANSWERING, streaming: true },
-  'shopify-channel': { check: { path: '/leader', statuses: [200] }, streaming: false },
-} as const satisfies Record<string, Pick<BalancedPort, 'check' | 'streaming'>>;
+  sinks: { check: ANSWERING, streaming: false, readOnlyPosts: [] },
+  api: { check: ANSWERING, streaming: true, readOnlyPosts: ['/v1/stock/query'] },
+  'shopify-channel': { check: { path: '/leader', statuses: [200] }, streaming: false, readOnlyPosts: [] },
+} as const satisfies Record<string, Pick<BalancedPort, 'check' | 'streaming' | 'readOnlyPosts'>>;
 export type BalancedService = keyof typeof BALANCED;
 export const isBalanced = (service: string): service is BalancedService => service in BALANCED;
 
@@ -117,7 +123,7 @@ function balanced(port: BalancedPort, host: string): string[] {
     `  balance ${port.streaming ? 'leastconn' : 'roundrobin'}`,
     `  option httpchk GET ${port.check.path}`,
     `  http-check expect rstatus ^(${port.check.statuses.join('|')})$`,
-    '  http-request disable-l7-retry unless METH_GET',
+    `  http-request disable-l7-retry unless METH_GET${port.readOnlyPosts.length > 0 ? ` || METH_POST { path ${port.readOnlyPosts.join(' ')} }` : ''}`,
     ...(port.streaming ? ['  timeout server 1h', '  timeout tunnel 1h'] : []),
     ...port.instances.map((instance) => `  server ${instance.name} 127.0.0.1:${instance.port} check`),
     '',
@@ -127,8 +133,8 @@ function balanced(port: BalancedPort, host: string): string[] {
 /**
  * haproxy.cfg for a layout. A request whose connection to an instance fails (refused: the
  * instance is dead, not yet marked down) is retried on another instance at once (redispatch on
- * every retry). A GET that got no answer at all is retried there too; other methods are not
- * retried once sent, since the instance may have acted on them.
+ * every retry). A GET (or a POST that only reads) that got no answer at all is retried there too;
+ * other requests are not retried once sent, since the instance may have acted on them.
  */
 export function haproxyConfig(layout: HaproxyLayout): string {
   return [

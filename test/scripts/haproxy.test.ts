@@ -2,17 +2,12 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { haproxyConfig, instancesConfigSchema, instancesOf, writeHaproxyConfig, type HaproxyLayout } from '../../scripts/haproxy';
+import { balancedPort, haproxyConfig, instancesConfigSchema, instancesOf, writeHaproxyConfig, type HaproxyLayout } from '../../scripts/haproxy';
 
-const ANSWERING = { path: '/health', statuses: [200, 503] };
 const layout: HaproxyLayout = {
   host: '127.0.0.1',
   opsPort: 8088,
-  ports: [
-    { name: 'sinks', publicPort: 8090, instances: instancesOf('sinks', 8090, 2), check: ANSWERING, streaming: false },
-    { name: 'api', publicPort: 8080, instances: instancesOf('api', 8080, 2), check: ANSWERING, streaming: true },
-    { name: 'shopify-channel', publicPort: 8093, instances: instancesOf('shopify-channel', 8093, 2), check: { path: '/leader', statuses: [200] }, streaming: false },
-  ],
+  ports: [balancedPort('sinks', 8090, 2), balancedPort('api', 8080, 2), balancedPort('shopify-channel', 8093, 2)],
 };
 
 /** The lines of one section (frontend api, backend api, ...) of a generated config. */
@@ -54,9 +49,10 @@ describe('HAProxy configuration', () => {
     expect(section(config, 'defaults')).toContain('default-server inter 1s fall 2 rise 2 on-marked-down shutdown-sessions');
   });
 
-  it('retries a request whose instance is gone on another one, and only a GET once it was sent', () => {
+  it('retries a request whose instance is gone on another one, and once it was sent only a GET or the read-only stock query', () => {
     expect(section(config, 'defaults')).toEqual(expect.arrayContaining(['option redispatch 1', 'retries 2', 'retry-on conn-failure empty-response']));
-    expect(section(config, 'backend api')).toContain('http-request disable-l7-retry unless METH_GET');
+    expect(section(config, 'backend api')).toContain('http-request disable-l7-retry unless METH_GET || METH_POST { path /v1/stock/query }');
+    expect(section(config, 'backend sinks')).toContain('http-request disable-l7-retry unless METH_GET');
   });
 
   it('gives the store feeds (API) hour-long idle limits and least-connections balancing; others keep 30 s', () => {

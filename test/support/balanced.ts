@@ -1,13 +1,13 @@
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { instancesOf, writeHaproxyConfig, type Instance } from '../../scripts/haproxy';
+import { balancedPort, writeHaproxyConfig, type Instance } from '../../scripts/haproxy';
 import { Supervisor } from '../../scripts/run-services';
 
 /** Two or more API instances behind HAProxy, all under npm start's Supervisor (which restarts what exits). */
 export interface BalancedApi {
   supervisor: Supervisor;
-  instances: Instance[];
+  instances: readonly Instance[];
   /** The public address (HAProxy). */
   url: string;
   /** HAProxy's /health, /stats, /metrics. */
@@ -27,7 +27,8 @@ export async function startBalancedApi(name: string, publicPort: number, opsPort
   const events: BalancedApi['events'] = [];
   const supervisor = new Supervisor({ logs: resolve(__dirname, '../../.stack/logs'), logPrefix: `test-${name}-`, say: () => undefined });
   supervisor.onEvent((event) => events.push({ type: event.type, name: event.name, at: event.at }));
-  const instances = instancesOf('api', publicPort, count);
+  const port = balancedPort('api', publicPort, count);
+  const instances = port.instances;
   for (const instance of instances) {
     supervisor.add({ name: instance.name, entry: 'hub/api/main.ts', port: instance.port, describe: instance.name, env: { API_HTTP_PORT: String(instance.port), API_REFILL_CACHE: 'false', ...env } });
   }
@@ -45,7 +46,7 @@ export async function startBalancedApi(name: string, publicPort: number, opsPort
   const run = writeHaproxyConfig(config, {
     host: '127.0.0.1',
     opsPort,
-    ports: [{ name: 'api', publicPort, instances, check: { path: '/health', statuses: [200, 503] }, streaming: true }],
+    ports: [port],
   });
   supervisor.add({ name: 'haproxy', ...run, port: opsPort, describe: 'load balancer' });
   await healthy(['haproxy']);
