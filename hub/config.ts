@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { stackConfigSchema } from '../core/config';
+import { developmentFileSetting, stackConfigSchema } from '../core/config';
 import { DEFAULT_MAX_LINE_QUANTITY } from '../core/model';
 
 const port = z.coerce.number().int().min(1).max(65535);
@@ -28,8 +28,8 @@ export const apiConfigSchema = stackConfigSchema
   .extend({
     /** Port of the stock and reservation API. Default 8080. */
     API_HTTP_PORT: port.default(8080),
-    /** Bearer tokens: config/api-tokens.json unless set. */
-    API_TOKENS_FILE: z.string().optional(),
+    /** Bearer tokens (hub/auth); development: config/api-tokens.json. */
+    API_TOKENS_FILE: developmentFileSetting,
     /** How often expired reservations are released, in ms. Default 1000. */
     RESERVATION_SWEEP_MS: z.coerce.number().int().min(100).default(1_000),
     /** Most units one reservation may hold, in units. Default 10,000 (the till lines' limit). */

@@ -10,6 +10,7 @@
  * (SIGINT) or SIGTERM. Used by `npm start`; the fault suite (scripts/chaos) supervises its own
  * services with the same Supervisor.
  */
+import './development-env';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createWriteStream, mkdirSync } from 'node:fs';
 import { resolve } from 'node:path';

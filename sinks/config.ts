@@ -1,9 +1,13 @@
 import { z } from 'zod';
-import { stackConfigSchema } from '../core/config';
+import { developmentFileSetting, stackConfigSchema } from '../core/config';
 import { DEFAULT_MAX_CLOCK_SKEW_S, DEFAULT_MAX_LINE_QUANTITY, type TillEventLimits } from '../core/model';
 
-/** The sink service's settings (environment, with config/stack.env as defaults). */
+/** The sink service's settings (environment, with config/stack.env as defaults in development). */
 export const sinkConfigSchema = stackConfigSchema.pick({ KAFKA_BROKERS: true, REDIS_URL: true }).extend({
+  /** The shop and the app's secrets (core/shopify/config.ts); development: config/shopify.json. */
+  SHOPIFY_CONFIG_FILE: developmentFileSetting,
+  /** The stores' PDV tokens (sinks/pdv/store-tokens.ts); development: config/stores.json. */
+  STORE_TOKENS_FILE: developmentFileSetting,
   /** Port of the ingest API (PDV posts, Shopify webhooks) and of /health and /metrics. Default 8090. */
   SINK_HTTP_PORT: z.coerce.number().int().min(1).max(65535).default(8090),
   /** Consumer group of the Debezium sink. Default stockhub-sink-debezium. */

@@ -10,10 +10,10 @@ export const agentConfigSchema = z.object({
   AGENT_API_TOKEN: z.string().min(12),
   /** Bearer token for the PDV ingest (config/stores.json). */
   AGENT_PDV_TOKEN: z.string().min(12),
-  /** The hub's API, for the store feed and POST /resync's reads. Default http://127.0.0.1:8080. */
-  AGENT_HUB_URL: z.string().url().default('http://127.0.0.1:8080'),
-  /** The PDV ingest. Default http://127.0.0.1:8090. */
-  AGENT_INGEST_URL: z.string().url().default('http://127.0.0.1:8090'),
+  /** The hub's API, for the store feed and POST /resync's reads (development: config/stack.env's). */
+  AGENT_HUB_URL: z.string().url(),
+  /** The PDV ingest (development: config/stack.env's). */
+  AGENT_INGEST_URL: z.string().url(),
   /** The local SQLite file. Default .stack/agents/<store>.sqlite. */
   AGENT_DB_PATH: z.string().optional(),
   /** Port of the local API the tills call. Default 8100. */

@@ -2,9 +2,10 @@ import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { ApiVersion } from '@shopify/shopify-api';
 import { z } from 'zod';
+import { developmentFile } from '../config';
 import { ConfigError } from '../errors';
 
-/** Local-dev defaults (dev secret and token, the shop's locations); SHOPIFY_CONFIG_FILE points elsewhere. */
+/** Development values (dev secret and token, the shop's locations), read only with STOCKHUB_ENV=development; production sets SHOPIFY_CONFIG_FILE. */
 export const SHOPIFY_CONFIG_FILE = resolve(__dirname, '../../config/shopify.json');
 
 const hubLocationId = z.string().min(1).max(32);
@@ -61,7 +62,7 @@ const ENV_OVERRIDES = {
 } as const satisfies Record<string, keyof ShopifyConfig>;
 
 /** Reads the file, lays the environment over it and validates once; the first bad key fails fast by name. */
-export function loadShopifyConfig(env: NodeJS.ProcessEnv = process.env, path: string = env.SHOPIFY_CONFIG_FILE ?? SHOPIFY_CONFIG_FILE): ShopifyConfig {
+export function loadShopifyConfig(env: NodeJS.ProcessEnv = process.env, path: string = developmentFile('SHOPIFY_CONFIG_FILE', SHOPIFY_CONFIG_FILE, env)): ShopifyConfig {
   let file: Record<string, unknown>;
   try {
     file = JSON.parse(readFileSync(path, 'utf8')) as Record<string, unknown>;

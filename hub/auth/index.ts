@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { RequestHandler } from 'express';
 import { z } from 'zod';
+import { developmentFile } from '../../core/config';
 import { AuthError, ConfigError } from '../../core/errors';
 import { isStoreLocation } from '../../core/model';
 
@@ -22,7 +23,7 @@ export type Caller = z.infer<typeof callerSchema>;
 
 const tokensFileSchema = z.object({ tokens: z.record(z.string().min(16), callerSchema) });
 
-export function loadApiTokens(path: string = API_TOKENS_FILE): Map<string, Caller> {
+export function loadApiTokens(path: string = developmentFile('API_TOKENS_FILE', API_TOKENS_FILE)): Map<string, Caller> {
   const parsed = tokensFileSchema.safeParse(JSON.parse(readFileSync(path, 'utf8')));
   if (!parsed.success) {
     const issue = parsed.error.issues[0]!;

@@ -10,6 +10,7 @@
  * own (so it can be stopped); wrk (Debian's, installed here if missing) drives them with one
  * thread. On this 2-core machine load generator, server and Redis share the cores.
  */
+import '../development-env';
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';

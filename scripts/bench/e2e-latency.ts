@@ -19,6 +19,7 @@
  * what they are in production. The bare limit, in the same run: one Kafka hop (acks=-1 produce
  * -> consume) and the Debezium leg (source commit -> raw topic record).
  */
+import '../development-env';
 import { randomUUID } from 'node:crypto';
 import { loadavg } from 'node:os';
 import { connectProducer } from '../../core/kafka';

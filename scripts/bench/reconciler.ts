@@ -8,6 +8,7 @@
  *
  * Runs on a topic, a consumer group and SKUs of its own (BENCH<run>-*), removed afterwards.
  */
+import '../development-env';
 import { randomUUID } from 'node:crypto';
 import { Pool } from 'pg';
 import { loadConfig } from '../../core/config';

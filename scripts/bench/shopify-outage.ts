@@ -22,6 +22,7 @@
  * The channel runs with its production settings; --circuit-max-open-ms sets
  * SHOPIFY_CIRCUIT_MAX_OPEN_MS (the channel's default, 5,000, probes at least every 5 s).
  */
+import '../development-env';
 import { randomUUID } from 'node:crypto';
 import { loadavg } from 'node:os';
 import type { Pool } from 'pg';

@@ -11,6 +11,7 @@
  * and measures raw-record -> canonical-record latency from the two records' CreateTimes.
  * Everything runs on topics of its own, deleted at the end.
  */
+import '../development-env';
 import { randomUUID } from 'node:crypto';
 import type { Kafka, Producer } from 'kafkajs';
 import { loadConfig, stackConfigSchema } from '../../core/config';

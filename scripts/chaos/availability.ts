@@ -17,6 +17,7 @@
  * faster next start; `STACKHUB_STACK_DIR=.stack-ha scripts/stack reset` deletes it). Settings:
  * ./ha-stack.ts (STOCKHUB_HA_<NAME> overrides).
  */
+import '../development-env';
 import { flag } from '../bench/support/cli';
 import { readCluster, stackCommand, useHaEnvironment } from './ha-stack';
 import { say } from './log';

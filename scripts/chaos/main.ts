@@ -12,6 +12,7 @@
  * Needs the stack up (scripts/stack up). Kills and restarts the stack's broker and Connect worker,
  * and restarts the machine's PostgreSQL and Redis: other users of the stack see those faults too.
  */
+import '../development-env';
 import { randomUUID } from 'node:crypto';
 import { writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';

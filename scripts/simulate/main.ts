@@ -4,6 +4,7 @@
  * the ERP, at SIM_MULTIPLIER times normal volume, on a clock SIM_SPEED times faster than real.
  * Prints progress every 10 s; stops cleanly on Ctrl-C.
  */
+import '../development-env';
 import { randomUUID } from 'node:crypto';
 import express from 'express';
 import { Counter } from 'prom-client';

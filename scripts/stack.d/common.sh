@@ -8,6 +8,8 @@ while IFS='=' read -r key value; do
   case "$key" in '' | \#*) continue ;; esac
   [ -n "${!key+x}" ] || export "$key=$value"
 done <"$STACK_ENV"
+# The local stack is a development machine: what it runs takes the repo's development values.
+export STOCKHUB_ENV=${STOCKHUB_ENV:-development}
 STACK_DIR=${STACKHUB_STACK_DIR:-$ROOT/.stack}
 # Absolute: `down` finds leftovers by this path on their command lines.
 case "$STACK_DIR" in /*) ;; *) STACK_DIR=$PWD/$STACK_DIR ;; esac

@@ -2,9 +2,10 @@ import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { z } from 'zod';
+import { developmentFile } from '../../core/config';
 import { AuthError, ConfigError } from '../../core/errors';
 
-/** Dev tokens for S001..S020; production points STORE_TOKENS_FILE at a file kept out of the repo. */
+/** Dev tokens for S001..S020, read only with STOCKHUB_ENV=development; production points STORE_TOKENS_FILE at a file kept out of the repo. */
 export const STORE_TOKENS_FILE = resolve(__dirname, '../../config/stores.json');
 
 /** config/stores.json: each store's bearer token. A store id is its hub location id. */
@@ -49,7 +50,7 @@ export class StoreTokens {
 }
 
 /** Reads and validates the token file at start-up; a bad file fails fast naming the key. */
-export function loadStoreTokens(path: string = process.env.STORE_TOKENS_FILE ?? STORE_TOKENS_FILE): StoreTokens {
+export function loadStoreTokens(path: string = developmentFile('STORE_TOKENS_FILE', STORE_TOKENS_FILE)): StoreTokens {
   let json: unknown;
   try {
     json = JSON.parse(readFileSync(path, 'utf8'));

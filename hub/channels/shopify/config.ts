@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { stackConfigSchema } from '../../../core/config';
+import { developmentFileSetting, stackConfigSchema } from '../../../core/config';
 import { hubDbConfigSchema } from '../../config';
 import type { RowFailurePolicy } from './push-store';
 
@@ -18,6 +18,8 @@ export const shopifyChannelConfigSchema = stackConfigSchema
   .pick({ KAFKA_BROKERS: true, REDIS_URL: true })
   .merge(hubDbConfigSchema)
   .extend({
+    /** The shop and the app's secrets (core/shopify/config.ts); development: config/shopify.json. */
+    SHOPIFY_CONFIG_FILE: developmentFileSetting,
     /** Consumer group on stock.levels, and the key of this channel's rows in shopify_push. Default stockhub-shopify-channel. */
     SHOPIFY_CHANNEL_GROUP: z.string().min(1).default('stockhub-shopify-channel'),
     /** Topic of level changes; tests point it at their own. Default stock.levels. */

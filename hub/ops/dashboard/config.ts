@@ -4,12 +4,12 @@ import { loadConfig, stackConfigSchema } from '../../../core/config';
 const ms = z.coerce.number().int().min(1);
 
 /**
- * The ops dashboard's settings. config/stack.env supplies CONNECT_URL; everything else has a
- * default that fits `npm start` on one machine.
+ * The ops dashboard's settings. The addresses it reads from have no default (development:
+ * config/stack.env's); the rest has a default that fits any deployment.
  */
 export const dashboardConfigSchema = stackConfigSchema.pick({ CONNECT_URL: true }).extend({
-  /** The Shopify channel's Prometheus endpoint. Default http://127.0.0.1:8093/metrics. */
-  DASHBOARD_SHOPIFY_METRICS_URL: z.string().url().default('http://127.0.0.1:8093/metrics'),
+  /** The Shopify channel's Prometheus endpoint (development: config/stack.env's). */
+  DASHBOARD_SHOPIFY_METRICS_URL: z.string().url(),
   /** How often the page asks for the flow, in ms. Default 2000. */
   DASHBOARD_REFRESH_MS: ms.default(2_000),
   /** How long one flow summary is served to every caller, in ms. Default 1000. */

@@ -7,20 +7,21 @@ import { loadConfig } from '../../../core/config';
 import { createLogger } from '../../../core/logging';
 import { createMetrics } from '../../../core/metrics';
 import { listen } from '../../support/listen';
+import { development } from '../../support/development';
 
 const required = { AGENT_STORE_ID: 'S001', AGENT_API_TOKEN: 'dev-token-api-S001', AGENT_PDV_TOKEN: 'dev-token-S001' };
 const sale = (overrides: Record<string, unknown> = {}) => ({ id: 'T01-1', type: 'SALE', sku: '10004711', quantity: 1, occurredAt: new Date().toISOString(), till: 'T01', ...overrides });
 
 describe('the agent’s clock-skew and per-line settings', () => {
   it('default to 5 minutes and 10,000 units', () => {
-    const config = loadConfig(agentConfigSchema, required);
+    const config = loadConfig(agentConfigSchema, development(required));
     expect(config).toMatchObject({ AGENT_MAX_CLOCK_SKEW_S: 300, AGENT_MAX_LINE_QUANTITY: 10_000 });
     expect(tillLimitsOf(config)).toEqual({ maxClockSkewMs: 300_000, maxLineQuantity: 10_000 });
   });
 
   it('fail at start-up naming the key', () => {
-    expect(() => loadConfig(agentConfigSchema, { ...required, AGENT_MAX_CLOCK_SKEW_S: '5m' })).toThrow(expect.objectContaining({ key: 'AGENT_MAX_CLOCK_SKEW_S' }));
-    expect(() => loadConfig(agentConfigSchema, { ...required, AGENT_MAX_LINE_QUANTITY: '0' })).toThrow(ConfigError);
+    expect(() => loadConfig(agentConfigSchema, development({ ...required, AGENT_MAX_CLOCK_SKEW_S: '5m' }))).toThrow(expect.objectContaining({ key: 'AGENT_MAX_CLOCK_SKEW_S' }));
+    expect(() => loadConfig(agentConfigSchema, development({ ...required, AGENT_MAX_LINE_QUANTITY: '0' }))).toThrow(ConfigError);
   });
 });
 

@@ -2,10 +2,11 @@ import { ConfigError } from '../../../core/errors';
 import { loadEmulatorOptions, bucketOf } from '../../../emulators/shopify';
 import { IdempotencyKeys } from '../../../emulators/shopify/idempotency';
 import { parseOrderQuery, parseSkuQuery } from '../../../emulators/shopify/search';
+import { development } from '../../support/development';
 
 describe('emulator options', () => {
   it('defaults to the shop of config/shopify.json, port 8095, standard plan, ERP seed', () => {
-    const options = loadEmulatorOptions({ ERP_PG_PASSWORD: 'x' });
+    const options = loadEmulatorOptions(development({ ERP_PG_PASSWORD: 'x' }));
     expect(options).toMatchObject({
       port: 8095,
       shop: 'retailmax.myshopify.com',
@@ -23,14 +24,14 @@ describe('emulator options', () => {
   });
 
   it("retries a failed webhook as Shopify does, 8 times with growing waits, outlasting a minute-long outage of the receiver", () => {
-    const delays = loadEmulatorOptions({ SHOPIFY_EMULATOR_SEED: 'none' }).webhookRetryDelaysMs;
+    const delays = loadEmulatorOptions(development({ SHOPIFY_EMULATOR_SEED: 'none' })).webhookRetryDelaysMs;
     expect(delays).toEqual([1_000, 5_000, 15_000, 30_000, 60_000, 120_000, 300_000, 600_000]);
     // A sink whose broker was killed fails for a minute or more: the retries must reach well past that.
     expect(delays.reduce((sum, ms) => sum + ms, 0)).toBeGreaterThan(10 * 60_000);
   });
 
   it('reads SHOPIFY_EMULATOR_* from the environment', () => {
-    const options = loadEmulatorOptions({
+    const options = loadEmulatorOptions(development({
       SHOPIFY_EMULATOR_PORT: '9999',
       SHOPIFY_EMULATOR_SEED: 'none',
       SHOPIFY_EMULATOR_PLAN: 'plus',
@@ -39,17 +40,17 @@ describe('emulator options', () => {
       SHOPIFY_EMULATOR_WEBHOOKS: 'false',
       SHOPIFY_EMULATOR_LATENCY_MS: '20',
       SHOPIFY_EMULATOR_WEBHOOK_RETRY_DELAYS_MS: '20, 50,100',
-    });
+    }));
     expect(options).toMatchObject({ port: 9999, seedFrom: 'none', plan: 'plus', webhookUrl: 'http://127.0.0.1:1/hooks', webhooksEnabled: false, latencyMs: 20, webhookRetryDelaysMs: [20, 50, 100] });
     expect(options.erp).toBeUndefined();
     expect(bucketOf(options)).toEqual({ restoreRate: 1000, maximumAvailable: 500 });
   });
 
   it('names the bad key', () => {
-    expect(() => loadEmulatorOptions({ SHOPIFY_EMULATOR_SEED: 'none', SHOPIFY_EMULATOR_PLAN: 'gold' })).toThrow(ConfigError);
-    expect(() => loadEmulatorOptions({ SHOPIFY_EMULATOR_SEED: 'none', SHOPIFY_EMULATOR_WEBHOOKS: 'yes' })).toThrow(/SHOPIFY_EMULATOR_WEBHOOKS/);
-    expect(() => loadEmulatorOptions({ SHOPIFY_EMULATOR_SEED: 'none', SHOPIFY_EMULATOR_WEBHOOK_RETRY_DELAYS_MS: '1000,,5000' })).toThrow(/SHOPIFY_EMULATOR_WEBHOOK_RETRY_DELAYS_MS/);
-    expect(() => loadEmulatorOptions({ SHOPIFY_EMULATOR_SEED: 'none', SHOPIFY_EMULATOR_WEBHOOK_RETRY_DELAYS_MS: '1s' })).toThrow(/SHOPIFY_EMULATOR_WEBHOOK_RETRY_DELAYS_MS/);
+    expect(() => loadEmulatorOptions(development({ SHOPIFY_EMULATOR_SEED: 'none', SHOPIFY_EMULATOR_PLAN: 'gold' }))).toThrow(ConfigError);
+    expect(() => loadEmulatorOptions(development({ SHOPIFY_EMULATOR_SEED: 'none', SHOPIFY_EMULATOR_WEBHOOKS: 'yes' }))).toThrow(/SHOPIFY_EMULATOR_WEBHOOKS/);
+    expect(() => loadEmulatorOptions(development({ SHOPIFY_EMULATOR_SEED: 'none', SHOPIFY_EMULATOR_WEBHOOK_RETRY_DELAYS_MS: '1000,,5000' }))).toThrow(/SHOPIFY_EMULATOR_WEBHOOK_RETRY_DELAYS_MS/);
+    expect(() => loadEmulatorOptions(development({ SHOPIFY_EMULATOR_SEED: 'none', SHOPIFY_EMULATOR_WEBHOOK_RETRY_DELAYS_MS: '1s' }))).toThrow(/SHOPIFY_EMULATOR_WEBHOOK_RETRY_DELAYS_MS/);
   });
 });
 

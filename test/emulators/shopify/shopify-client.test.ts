@@ -2,6 +2,7 @@ import { DependencyError } from '../../../core/errors';
 import { createAdminRequest, createShopify, documents, loadShopifyConfig, ShopifyQueryError, ShopifyThrottledError, type AdminRequest } from '../../../core/shopify';
 import type { RunningEmulator } from '../../../emulators/shopify';
 import { addItems, control, locationGid, S001, startEmulator } from './support';
+import { development } from '../../support/development';
 
 /**
  * The hub's own Admin client (@shopify/shopify-api through core/shopify) against the emulator,
@@ -11,7 +12,7 @@ describe('the @shopify/shopify-api client against the emulator', () => {
   let running: RunningEmulator;
   let request: AdminRequest;
   let ids: Record<string, string>;
-  const config = loadShopifyConfig({});
+  const config = loadShopifyConfig(development());
 
   beforeAll(async () => {
     running = await startEmulator();

@@ -2,6 +2,7 @@ import { createServer, type IncomingHttpHeaders } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createLogger } from '../../../core/logging';
 import { loadEmulatorOptions, startShopifyEmulator, type EmulatorOptionsInput, type RunningEmulator } from '../../../emulators/shopify';
+import { development } from '../../support/development';
 
 export const TOKEN = 'dev-shopify-admin-token';
 export const VERSION = '2026-07';
@@ -17,7 +18,7 @@ export const locationGid = (id: string): string => `gid://shopify/Location/${id}
  * locations, and webhooks off unless a test points them at a receiver.
  */
 export function startEmulator(overrides: Partial<EmulatorOptionsInput> = {}): Promise<RunningEmulator> {
-  const options = loadEmulatorOptions({}, { seedFrom: 'none', port: 0, webhooksEnabled: false, ...overrides });
+  const options = loadEmulatorOptions(development(), { seedFrom: 'none', port: 0, webhooksEnabled: false, ...overrides });
   return startShopifyEmulator(options, createLogger('shopify-emulator-test', 'silent'));
 }
 

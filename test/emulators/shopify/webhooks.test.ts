@@ -8,6 +8,7 @@ import { createShopifyWebhookRouter } from '../../../sinks/shopify';
 import { inventoryLevelSchema, orderSchema } from '../../../sinks/shopify/payloads';
 import { listen } from '../../support/listen';
 import { addItems, control, DC01, gql, locationGid, S001, SECRET, startEmulator, startReceiver, type Received } from './support';
+import { development } from '../../support/development';
 
 const json = (r: Received) => JSON.parse(r.body.toString('utf8')) as Record<string, unknown>;
 const topicOf = (r: Received) => r.headers['x-shopify-topic'];
@@ -147,7 +148,7 @@ describe('webhooks into the real sink edge', () => {
     const delivered = new Set<string>();
     const dedupe = { isDuplicate: async (id: string) => delivered.has(id), markDelivered: async (id: string) => void delivered.add(id) };
     const app = express();
-    const config = loadShopifyConfig({});
+    const config = loadShopifyConfig(development());
     app.use(createShopifyWebhookRouter({ shopify: createShopify(config), shop: config.shop, producer, dedupe, logger: createLogger('sink-test', 'silent') }));
     const sink = await listen(app);
     const running = await startEmulator({ webhooksEnabled: true, webhookUrl: `${sink.url}/webhooks/shopify`, webhookRetryDelaysMs: [] });

@@ -8,9 +8,10 @@ import { TOPICS } from '../../../core/topics';
 import { createShopify, loadShopifyConfig } from '../../../core/shopify';
 import { createShopifyWebhookRouter, type WebhookDeduper } from '../../../sinks/shopify';
 import { listen } from '../../support/listen';
+import { development } from '../../support/development';
 
 const SECRET = 'test-webhook-secret-6f1c';
-const config = loadShopifyConfig({ SHOPIFY_API_SECRET: SECRET });
+const config = loadShopifyConfig(development({ SHOPIFY_API_SECRET: SECRET }));
 const shopify = createShopify(config);
 const SHOP = config.shop;
 const orderBody = readFileSync(join(__dirname, 'fixtures', 'orders-create.json'));

@@ -8,6 +8,7 @@ import { TOPICS } from '../../../../core/topics';
 import type { ShopifyCaller } from '../../../../hub/channels/shopify/caller';
 import { createChannelMetrics } from '../../../../hub/channels/shopify/metrics';
 import { FIRST_READBACK_AFTER_MS, OrderReadBack } from '../../../../hub/channels/shopify/readback';
+import { development } from '../../../support/development';
 
 const logger = pino({ level: 'silent' });
 const CHANNEL = 'stockhub-shopify-channel';
@@ -58,7 +59,7 @@ function world() {
     },
   } as unknown as Producer;
   const channel = () =>
-    new OrderReadBack(pool, caller, producer, loadShopifyConfig({}), CHANNEL, { everyMs: EVERY_MS, marginMs: MARGIN_MS }, createChannelMetrics({ registry: new Registry() } as never), logger);
+    new OrderReadBack(pool, caller, producer, loadShopifyConfig(development()), CHANNEL, { everyMs: EVERY_MS, marginMs: MARGIN_MS }, createChannelMetrics({ registry: new Registry() } as never), logger);
   return {
     watermarks,
     queries,

@@ -1,8 +1,9 @@
 import { dashboardConfigSchema } from '../../../../hub/ops/dashboard';
 
 describe('dashboard config', () => {
-  it('has a default for everything but the Connect URL (config/stack.env supplies that)', () => {
-    expect(dashboardConfigSchema.parse({ CONNECT_URL: 'http://127.0.0.1:8083' })).toEqual({
+  it('has a default for everything but the addresses it reads from (config/stack.env supplies them in development)', () => {
+    expect(dashboardConfigSchema.safeParse({ CONNECT_URL: 'http://127.0.0.1:8083' }).success).toBe(false);
+    expect(dashboardConfigSchema.parse({ CONNECT_URL: 'http://127.0.0.1:8083', DASHBOARD_SHOPIFY_METRICS_URL: 'http://127.0.0.1:8093/metrics' })).toEqual({
       CONNECT_URL: 'http://127.0.0.1:8083',
       DASHBOARD_SHOPIFY_METRICS_URL: 'http://127.0.0.1:8093/metrics',
       DASHBOARD_REFRESH_MS: 2_000,
