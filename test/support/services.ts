@@ -22,16 +22,17 @@ export interface Service {
  * its JSON logs in .stack/logs/test-<name>.log, and waits until its /health answers 200 (for
  * the sinks: listening, and every consumer joined to its group).
  */
-export async function startService(name: string, entry: string, port: number, env: Record<string, string> = {}): Promise<Service> {
-  mkdirSync(LOGS, { recursive: true });
-  const log = createWriteStream(resolve(LOGS, `test-${name}.log`), { flags: 'a' });
+export function startService(name: string, entry: string, port: number, env: Record<string, string> = {}): Promise<Service> {
   // node with tsx's loader, not the tsx wrapper: the wrapper forks a second node process that a
   // SIGKILL of the wrapper would leave running.
-  const child = spawn(process.execPath, ['--import', 'tsx', entry], {
-    cwd: ROOT,
-    env: { ...process.env, ...env, LOG_LEVEL: process.env.LOG_LEVEL ?? 'info' },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
+  return startProcess(name, ['--import', 'tsx', entry], port, { cwd: ROOT, env: { ...process.env, ...env, LOG_LEVEL: process.env.LOG_LEVEL ?? 'info' } });
+}
+
+/** node with `args` in `cwd` and exactly the environment `env`, logged and awaited as startService does. */
+export async function startProcess(name: string, args: readonly string[], port: number, options: { cwd: string; env: NodeJS.ProcessEnv }): Promise<Service> {
+  mkdirSync(LOGS, { recursive: true });
+  const log = createWriteStream(resolve(LOGS, `test-${name}.log`), { flags: 'a' });
+  const child = spawn(process.execPath, args, { cwd: options.cwd, env: options.env, stdio: ['ignore', 'pipe', 'pipe'] });
   child.stdout!.pipe(log);
   child.stderr!.pipe(log);
   const exited = new Promise<void>((done) => child.once('exit', () => done()));
