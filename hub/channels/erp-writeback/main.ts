@@ -5,7 +5,6 @@
  * recognizes that row as the hub's own (echoMarker) when CDC brings it back.
  */
 import express from 'express';
-import { Pool } from 'pg';
 import { Counter } from 'prom-client';
 import { z } from 'zod';
 import { loadConfig, stackConfigSchema } from '../../../core/config';
@@ -17,6 +16,7 @@ import { runService } from '../../../core/process';
 import { TOPICS } from '../../../core/topics';
 import { loadInterfaceLimits } from './interface-limits';
 import { erpTypeCodes, type InterfaceRow } from './interface-rows';
+import { createPostgresWriter } from './postgres-writer';
 import { writebackStage } from './stage';
 
 const configSchema = stackConfigSchema
@@ -55,25 +55,17 @@ async function main(): Promise<() => Promise<void>> {
   const metrics = createMetrics('erp-writeback');
   const codes = erpTypeCodes();
   const limits = loadInterfaceLimits(config.WRITEBACK_LIMITS_FILE);
-  const erp = new Pool({
-    host: config.ERP_PG_HOST,
-    port: config.ERP_PG_PORT,
-    database: config.ERP_PG_DATABASE,
-    user: config.ERP_PG_USER,
-    password: config.ERP_PG_PASSWORD,
-    max: 2,
-    connectionTimeoutMillis: config.WRITEBACK_ERP_TIMEOUT_MS,
-    query_timeout: config.WRITEBACK_ERP_TIMEOUT_MS,
-  });
-  // An idle client whose server went away emits 'error'; without a listener that kills the process.
-  erp.on('error', (error) => logger.warn({ err: error }, 'idle ERP connection lost'));
+  const writer = createPostgresWriter(
+    { host: config.ERP_PG_HOST, port: config.ERP_PG_PORT, database: config.ERP_PG_DATABASE, user: config.ERP_PG_USER, password: config.ERP_PG_PASSWORD, timeoutMs: config.WRITEBACK_ERP_TIMEOUT_MS },
+    logger,
+  );
   const kafka = createKafka({ clientId: 'stockhub-erp-writeback', brokers: config.KAFKA_BROKERS, logger });
   const producer = await connectProducer(kafka);
   const written = new Counter({ name: 'stockhub_erp_writeback_rows_total', help: 'Interface rows written for the ERP import', registers: [metrics.registry] });
   const shadowed = new Counter({ name: 'stockhub_erp_writeback_shadow_rows_total', help: 'Interface rows shadow mode would have written', registers: [metrics.registry] });
   if (config.WRITEBACK_MODE === 'shadow') logger.warn('shadow mode: nothing is written to the ERP; each row it would write is logged');
 
-  const erpUp = async (): Promise<boolean> => (await erp.query('SELECT 1')).rowCount === 1;
+  const erpUp = (): Promise<boolean> => writer.ping();
   const consumer = new StageConsumer<InterfaceRow | null>(
     kafka,
     {
@@ -81,7 +73,7 @@ async function main(): Promise<() => Promise<void>> {
       groupId: config.WRITEBACK_GROUP,
       topics: [config.WRITEBACK_TOPIC],
       startFrom: config.WRITEBACK_START_FROM,
-      stage: writebackStage({ erp, codes, locations: config.WRITEBACK_LOCATIONS, limits, mode: config.WRITEBACK_MODE, written, shadowed, logger }),
+      stage: writebackStage({ writer, codes, locations: config.WRITEBACK_LOCATIONS, limits, mode: config.WRITEBACK_MODE, written, shadowed, logger }),
       deadLetters: { producer, topic: TOPICS.erpWritebackDlq },
       dependencies: config.WRITEBACK_MODE === 'live' ? { erp: erpUp } : {},
       tuning: { handleTimeoutMs: config.WRITEBACK_ERP_TIMEOUT_MS + 5_000 },
@@ -99,7 +91,7 @@ async function main(): Promise<() => Promise<void>> {
     server.close();
     await consumer.stop();
     await producer.disconnect();
-    await erp.end();
+    await writer.close();
   };
 }
 
