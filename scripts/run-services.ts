@@ -1,10 +1,11 @@
 /**
  * Runs the project's services side by side as child processes (node with the tsx loader), each
- * logging JSON to .stack/logs/<name>.log: the Shopify emulator, the sinks, the hub, its channels,
- * three store agents, and the simulated trading day that drives them. STOCKHUB_INSTANCES=2 (or
- * more) runs that many of the sinks, reconciler, ERP write-back, Shopify channel and API, named
- * sinks-1, sinks-2, ... on the ports of scripts/haproxy.ts, with HAProxy (supervised like them) on
- * the public ports of the sinks, the API and the Shopify channel. Waits until each /health
+ * logging JSON to .stack/logs/<name>.log: the Shopify emulator, the ERP stand-in's import job,
+ * the sinks, the hub, its channels, three store agents, and the simulated trading day that
+ * drives them. STOCKHUB_INSTANCES=2 (or more) runs that many of the sinks, reconciler, ERP
+ * write-back, Shopify channel and API, named sinks-1, sinks-2, ... on the ports of
+ * scripts/haproxy.ts, with HAProxy (supervised like them) on the public ports of the sinks, the
+ * API and the Shopify channel. Waits until each /health
  * answers, prints where they listen and where the dashboard is, restarts a service that exits
  * (with backoff, scripts/restart-policy.ts) while the others go on, and stops them all on Ctrl-C
  * (SIGINT) or SIGTERM. Used by `npm start`; the fault suite (scripts/chaos) supervises its own
@@ -253,6 +254,13 @@ export const demoServices = (instances: InstancesConfig, haproxyConfig = HAPROXY
     // On the first start the ERP snapshot changes every level once; on Plus limits the channel
     // re-sets them in under a minute instead of seven on Standard. SHOPIFY_EMULATOR_PLAN overrides.
     env: { SHOPIFY_EMULATOR_PLAN: process.env.SHOPIFY_EMULATOR_PLAN ?? 'plus' },
+  },
+  // The ERP's side, not the hub's: what the ERP's scheduler runs in production. Once, whatever STOCKHUB_INSTANCES says.
+  {
+    name: 'erp-import-job',
+    entry: 'connectors/standins/erp-postgres/import-job.ts',
+    port: port('ERP_IMPORT_HTTP_PORT', 8096),
+    describe: "ERP stand-in's own import job: posts ERPADM.HUBIMP rows to the journal every ERP_IMPORT_INTERVAL_MS (30 s)",
   },
   ...REPLICATED.flatMap((service) => replicas(service, instances.STOCKHUB_INSTANCES)),
   ...loadBalancer(instances, haproxyConfig),

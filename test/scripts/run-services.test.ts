@@ -20,7 +20,7 @@ describe('what npm start runs', () => {
     ]);
     expect(services.map((s) => s.name)).not.toContain('haproxy');
     expect(groups(services).map((group) => group.map((s) => s.name))).toEqual([
-      ['shopify-emulator', ...REPLICATED],
+      ['shopify-emulator', 'erp-import-job', ...REPLICATED],
       ['agent-S001', 'agent-S002', 'agent-S003'],
       ['simulator'],
     ]);
@@ -45,7 +45,7 @@ describe('what npm start runs', () => {
       expect(Object.keys(client.env ?? {}).filter((key) => /_(HUB|INGEST)_URL$/.test(key))).toEqual([]);
     }
     expect(groups(services).map((group) => group.map((s) => s.name))).toEqual([
-      ['shopify-emulator', ...REPLICATED.flatMap((name) => [`${name}-1`, `${name}-2`])],
+      ['shopify-emulator', 'erp-import-job', ...REPLICATED.flatMap((name) => [`${name}-1`, `${name}-2`])],
       ['haproxy'],
       ['agent-S001', 'agent-S002', 'agent-S003'],
       ['simulator'],

@@ -1,14 +1,13 @@
-import type { Pool } from 'pg';
 import type { Counter } from 'prom-client';
 import { decodeJson, type Stage } from '../../../core/kafka';
 import type { Logger } from '../../../core/logging';
 import { parseMovement, type MovementType } from '../../../core/model';
 import type { InterfaceLimits } from './interface-limits';
 import { toInterfaceRow, type InterfaceRow } from './interface-rows';
-import { writeInterfaceRows } from './writer';
+import type { InterfaceWriter } from './interface-writer';
 
 export interface WritebackStageDeps {
-  erp: Pool;
+  writer: InterfaceWriter;
   codes: ReadonlyMap<MovementType, string>;
   locations: Readonly<Record<string, string>>;
   limits: InterfaceLimits;
@@ -21,8 +20,9 @@ export interface WritebackStageDeps {
 /**
  * stock.movements -> ERP interface rows. Decoding refuses what the ERP cannot take (a SKU longer
  * than ITMCD): dead-lettered with the column named. A movement the ERP need not hear of decodes to
- * null and is passed over. An insert the ERP refuses for one row's content (SQLSTATE class 22) is
- * narrowed down to that row by the consumer runtime; an unreachable ERP is retried.
+ * null and is passed over. An insert the ERP refuses for one row's content (an InvalidInputError
+ * from the writer, or SQLSTATE class 22 on PostgreSQL) is narrowed down to that row by the
+ * consumer runtime; an unreachable ERP is retried.
  */
 export function writebackStage(deps: WritebackStageDeps): Stage<InterfaceRow | null> {
   return {
@@ -34,7 +34,7 @@ export function writebackStage(deps: WritebackStageDeps): Stage<InterfaceRow | n
         deps.shadowed.inc(rows.length);
         return;
       }
-      const inserted = await writeInterfaceRows(deps.erp, rows);
+      const inserted = await deps.writer.write(rows);
       deps.written.inc(inserted);
       for (const row of rows) deps.logger.debug({ eventId: row.hubEventId, sku: row.itemCode, branch: row.branchCode }, 'written back');
       if (inserted > 0) deps.logger.info({ inserted, partition: position.partition, lastOffset: position.lastOffset }, 'interface rows written for the ERP');
