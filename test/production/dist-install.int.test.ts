@@ -18,7 +18,7 @@ import { ensureTopics } from '../../core/kafka';
 import { TOPICS } from '../../core/topics';
 import { hubPool } from '../support/hub-db';
 import { testKafka } from '../support/kafka';
-import { startProcess, startService, type Service } from '../support/services';
+import { startProcess, startService, storeAgentEnv, type Service } from '../support/services';
 import { eventually } from '../support/wait';
 
 const ROOT = resolve(__dirname, '../..');
@@ -82,15 +82,7 @@ describe('the built artefact, installed without devDependencies', () => {
       [
         'store-agent',
         () =>
-          fromDist('store-agent', 'connectors/store-agent/main.js', PORTS.agent, {
-            AGENT_HTTP_PORT: String(PORTS.agent),
-            AGENT_STORE_ID: 'S001',
-            AGENT_API_TOKEN: 'dev-token-api-S001',
-            AGENT_PDV_TOKEN: 'dev-token-S001',
-            AGENT_HUB_URL: `http://127.0.0.1:${PORTS.api}`,
-            AGENT_INGEST_URL: `http://127.0.0.1:${PORTS.sinks}`,
-            AGENT_DB_PATH: join(dir, 'S001.sqlite'),
-          }),
+          fromDist('store-agent', 'connectors/store-agent/main.js', PORTS.agent, storeAgentEnv('S001', PORTS.agent, { api: `http://127.0.0.1:${PORTS.api}`, ingest: `http://127.0.0.1:${PORTS.sinks}` }, dir)),
       ],
       [
         'shopify-channel',

@@ -1,6 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createWriteStream, mkdirSync } from 'node:fs';
-import { resolve } from 'node:path';
+import { join, resolve } from 'node:path';
 import type { Kafka } from 'kafkajs';
 import type { Pool } from 'pg';
 import { TOPICS } from '../../core/topics';
@@ -94,4 +94,17 @@ export async function startReconcilerAtEnd(name: string, port: number, run: stri
     [groupId, TOPICS.movements, ends.map((e) => e.partition), ends.map((e) => e.high)],
   );
   return startService(`reconciler-${name}`, 'hub/reconciler/main.ts', port, { RECONCILER_HTTP_PORT: String(port), RECONCILER_GROUP: groupId });
+}
+
+/** A store agent's settings with the store's development tokens, on `port`, talking to the given API and ingest, its SQLite copy in `dir`. */
+export function storeAgentEnv(store: string, port: number, urls: { api: string; ingest: string }, dir: string): Record<string, string> {
+  return {
+    AGENT_HTTP_PORT: String(port),
+    AGENT_STORE_ID: store,
+    AGENT_API_TOKEN: `dev-token-api-${store}`,
+    AGENT_PDV_TOKEN: `dev-token-${store}`,
+    AGENT_HUB_URL: urls.api,
+    AGENT_INGEST_URL: urls.ingest,
+    AGENT_DB_PATH: join(dir, `${store}.sqlite`),
+  };
 }

@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ensureTopics } from '../../../../core/kafka';
 import { testKafka } from '../../../support/kafka';
-import { startService, startSinks, type Service } from '../../../support/services';
+import { startService, startSinks, storeAgentEnv, type Service } from '../../../support/services';
 
 const run = randomUUID().slice(0, 8);
 const topic = `it.metrics.movements.${run}`;
@@ -58,15 +58,7 @@ const SERVICES: Array<{ name: string; start: () => Promise<Service>; metrics: st
     name: 'store-agent',
     // Healthy without the hub (it serves the tills from its local copy), so it starts on its own.
     start: () =>
-      startService('metrics-store-agent', 'connectors/store-agent/main.ts', PORTS.agent, {
-        AGENT_HTTP_PORT: String(PORTS.agent),
-        AGENT_STORE_ID: 'S001',
-        AGENT_API_TOKEN: 'dev-token-api-S001',
-        AGENT_PDV_TOKEN: 'dev-token-S001',
-        AGENT_HUB_URL: `http://127.0.0.1:${PORTS.api}`,
-        AGENT_INGEST_URL: `http://127.0.0.1:${PORTS.sinks}`,
-        AGENT_DB_PATH: join(agentDir, 'S001.sqlite'),
-      }),
+      startService('metrics-store-agent', 'connectors/store-agent/main.ts', PORTS.agent, storeAgentEnv('S001', PORTS.agent, { api: `http://127.0.0.1:${PORTS.api}`, ingest: `http://127.0.0.1:${PORTS.sinks}` }, agentDir)),
     metrics: ['stockhub_component_up'],
   },
   {
