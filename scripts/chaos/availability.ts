@@ -41,6 +41,7 @@ async function main(): Promise<number> {
     // Before the modules that read the stack's settings when loaded: every broker, every worker.
     process.env.KAFKA_BROKERS = cluster.brokers.join(',');
     process.env.CONNECT_URLS = cluster.connectUrls.join(',');
+    process.env.CONNECT_METRICS_URLS = cluster.connectMetricsUrls.join(',');
     const { runAvailability } = await import('./ha-run');
     const code = await runAvailability(cluster, teardown);
     say(`availability test ${code === 0 ? 'passed' : 'FAILED'}; ${((Date.now() - began) / 60_000).toFixed(1)} min in all, the HA stack's start included`);

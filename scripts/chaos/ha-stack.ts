@@ -23,6 +23,7 @@ const HA_DEFAULTS: Record<string, string> = {
   KAFKA_BROKERS: '127.0.0.1:29092',
   KAFKA_CONTROLLER_PORT: '29093',
   CONNECT_URL: 'http://127.0.0.1:28083',
+  CONNECT_METRICS_PORT: '29404',
   ERP_PG_PORT: '57432',
   WMS_DB_PORT: '35306',
   HUB_PG_URL: 'postgres://postgres@127.0.0.1:5432/stockhub_availability',
@@ -76,6 +77,8 @@ export interface Cluster {
   /** Every broker's host:port. */
   brokers: string[];
   connectUrls: string[];
+  /** Each worker's JMX exporter /metrics, in the order of connectUrls. */
+  connectMetricsUrls: string[];
   /** Pid files, in the order of brokers and connectUrls. */
   kafkaPidFiles: string[];
   connectPidFiles: string[];
@@ -97,6 +100,7 @@ export function readCluster(): Cluster {
   const cluster: Cluster = {
     brokers: list(values.get('KAFKA_BROKERS')),
     connectUrls: list(values.get('CONNECT_URLS')),
+    connectMetricsUrls: list(values.get('CONNECT_METRICS_URLS')),
     kafkaPidFiles: list(values.get('KAFKA_PIDS')),
     connectPidFiles: list(values.get('CONNECT_PIDS')),
     replication: { factor: Number(values.get('KAFKA_REPLICATION_FACTOR') ?? 3), minInsync: Number(values.get('KAFKA_MIN_INSYNC_REPLICAS') ?? 2) },

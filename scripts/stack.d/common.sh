@@ -47,22 +47,26 @@ connect_name() { if [ "$1" = 1 ]; then echo connect; else echo "connect-$1"; fi;
 connect_pidfile() { echo "$RUN/$(connect_name "$1").pid"; }
 connect_port() { echo $((CONNECT_PORT + $1 - 1)); }
 connect_url() { echo "http://127.0.0.1:$(connect_port "$1")"; }
+# Worker j's Prometheus JMX exporter (config/jmx/connect.yml): Debezium's capture metrics.
+connect_metrics_port() { echo $((CONNECT_METRICS_PORT + $1 - 1)); }
+connect_metrics_url() { echo "http://127.0.0.1:$(connect_metrics_port "$1")/metrics"; }
 joined() { local IFS=,; echo "$*"; }
 KAFKA_NODE_LIST=$(seq 1 "$STACK_KAFKA_NODES")
 CONNECT_WORKER_LIST=$(seq 1 "$STACK_CONNECT_WORKERS")
-addresses=() voters=() urls=()
+addresses=() voters=() urls=() metrics=()
 for i in $KAFKA_NODE_LIST; do
   addresses+=("127.0.0.1:$(kafka_client_port "$i")")
   voters+=("$i@127.0.0.1:$(kafka_controller_port "$i")")
 done
-for j in $CONNECT_WORKER_LIST; do urls+=("$(connect_url "$j")"); done
+for j in $CONNECT_WORKER_LIST; do urls+=("$(connect_url "$j")") metrics+=("$(connect_metrics_url "$j")"); done
 # Exported: the services, scripts/create-topics.ts and the Connect workers (through
 # ${env:KAFKA_BROKERS} and ${env:KAFKA_REPLICATION_FACTOR} in connectors/*.json) read them.
-export KAFKA_BROKERS KAFKA_VOTERS CONNECT_URL CONNECT_URLS STACK_KAFKA_NODES STACK_CONNECT_WORKERS
+export KAFKA_BROKERS KAFKA_VOTERS CONNECT_URL CONNECT_URLS CONNECT_METRICS_URLS STACK_KAFKA_NODES STACK_CONNECT_WORKERS
 KAFKA_BROKERS=$(joined "${addresses[@]}")
 KAFKA_VOTERS=$(joined "${voters[@]}")
 CONNECT_URLS=$(joined "${urls[@]}")
-unset addresses voters urls i j
+CONNECT_METRICS_URLS=$(joined "${metrics[@]}")
+unset addresses voters urls metrics i j
 # Replication factor min(3, N); with 3 copies a write needs 2 in sync (acks=all), so one node
 # may die without a write being lost or refused.
 export KAFKA_REPLICATION_FACTOR=$((STACK_KAFKA_NODES < 3 ? STACK_KAFKA_NODES : 3))
@@ -83,12 +87,12 @@ guard_second_stack() {
   [ "$STACK_DIR" != "$ROOT/.stack" ] || return 0
   local main=() mine=() port i j
   main=("${KAFKA_BROKERS_MAIN##*:}" "$(stack_default KAFKA_CONTROLLER_PORT)" "${CONNECT_URL_MAIN##*:}"
-    "$(stack_default ERP_PG_PORT)" "$(stack_default WMS_DB_PORT)")
+    "$(stack_default CONNECT_METRICS_PORT)" "$(stack_default ERP_PG_PORT)" "$(stack_default WMS_DB_PORT)")
   for i in $KAFKA_NODE_LIST; do mine+=("$(kafka_client_port "$i")" "$(kafka_controller_port "$i")"); done
-  for j in $CONNECT_WORKER_LIST; do mine+=("$(connect_port "$j")"); done
+  for j in $CONNECT_WORKER_LIST; do mine+=("$(connect_port "$j")" "$(connect_metrics_port "$j")"); done
   mine+=("$ERP_PG_PORT" "$WMS_DB_PORT")
   for port in "${mine[@]}"; do
-    [[ " ${main[*]} " != *" $port "* ]] || die "port $port is the main stack's; a stack in $STACK_DIR needs ports of its own (KAFKA_BROKERS, KAFKA_CONTROLLER_PORT, CONNECT_URL, ERP_PG_PORT, WMS_DB_PORT)"
+    [[ " ${main[*]} " != *" $port "* ]] || die "port $port is the main stack's; a stack in $STACK_DIR needs ports of its own (KAFKA_BROKERS, KAFKA_CONTROLLER_PORT, CONNECT_URL, CONNECT_METRICS_PORT, ERP_PG_PORT, WMS_DB_PORT)"
   done
   [ "$HUB_PG_URL" != "$(stack_default HUB_PG_URL)" ] ||
     die "HUB_PG_URL is the main stack's hub database; a stack in $STACK_DIR needs its own (e.g. .../stockhub_ha)"
@@ -101,7 +105,7 @@ CONNECT_URL_MAIN=$(stack_default CONNECT_URL)
 stack_ports() { # every port this stack's own processes listen on
   local i j
   for i in $KAFKA_NODE_LIST; do echo "$(kafka_client_port "$i") $(kafka_controller_port "$i")"; done
-  for j in $CONNECT_WORKER_LIST; do connect_port "$j"; done
+  for j in $CONNECT_WORKER_LIST; do echo "$(connect_port "$j") $(connect_metrics_port "$j")"; done
   echo "$ERP_PG_PORT $WMS_DB_PORT $REDIS_PORT"
 }
 

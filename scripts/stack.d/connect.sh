@@ -83,10 +83,13 @@ connect_up() {
       continue
     fi
     port_open "$(connect_port "$j")" && die "port $(connect_port "$j") is taken by another process; set CONNECT_URL"
+    port_open "$(connect_metrics_port "$j")" && die "port $(connect_metrics_port "$j") is taken by another process; set CONNECT_METRICS_PORT"
     connect_config "$j"
     [ "$STACK_CONNECT_WORKERS" = 1 ] || log "connect: starting worker $j on $(connect_url "$j")"
     # shellcheck disable=SC2086 # the heap flags are several words
+    # The JMX exporter agent serves Debezium's and Connect's metrics on the worker's metrics port.
     spawn "$(connect_pidfile "$j")" "$LOGS/$name.log" java $STACK_CONNECT_HEAP -XX:+UseG1GC -Djava.awt.headless=true \
+      -javaagent:"$LIB/agents/jmx_prometheus_javaagent.jar=127.0.0.1:$(connect_metrics_port "$j"):$ROOT/config/jmx/connect.yml" \
       -Dlog4j2.configurationFile="$ROOT/config/stack/log4j2-connect.properties" \
       -cp "$LIB/connect/*" org.apache.kafka.connect.cli.ConnectDistributed "$RUN/$name.properties"
     started+=("$j")
@@ -205,7 +208,7 @@ connect_status() {
       extra="  pid=$(cat "$(connect_pidfile "$j")" 2>/dev/null || echo none)"
     fi
     if pid_alive "$(connect_pidfile "$j")" && connect_answers "$url"; then
-      printf '%-14s RUNNING  %s%s  plugins=%s  log=%s\n' "$label" "$url" "$extra" "$LIB/plugins" "$LOGS/$name.log"
+      printf '%-14s RUNNING  %s%s  metrics=%s  plugins=%s  log=%s\n' "$label" "$url" "$extra" "$(connect_metrics_url "$j")" "$LIB/plugins" "$LOGS/$name.log"
       up=$url
     else
       printf '%-14s STOPPED\n' "$label"

@@ -29,11 +29,13 @@ describe("the availability test's reading of run/cluster.env", () => {
       'KAFKA_MIN_INSYNC_REPLICAS=2',
       `KAFKA_PIDS=${dir}/run/kafka.pid,${dir}/run/kafka-2.pid,${dir}/run/kafka-3.pid`,
       'CONNECT_URLS=http://127.0.0.1:28083,http://127.0.0.1:28084',
+      'CONNECT_METRICS_URLS=http://127.0.0.1:29404/metrics,http://127.0.0.1:29405/metrics',
       `CONNECT_PIDS=${dir}/run/connect.pid,${dir}/run/connect-2.pid`,
     ]);
     expect(readCluster()).toEqual({
       brokers: ['127.0.0.1:29092', '127.0.0.1:29192', '127.0.0.1:29292'],
       connectUrls: ['http://127.0.0.1:28083', 'http://127.0.0.1:28084'],
+      connectMetricsUrls: ['http://127.0.0.1:29404/metrics', 'http://127.0.0.1:29405/metrics'],
       kafkaPidFiles: [`${dir}/run/kafka.pid`, `${dir}/run/kafka-2.pid`, `${dir}/run/kafka-3.pid`],
       connectPidFiles: [`${dir}/run/connect.pid`, `${dir}/run/connect-2.pid`],
       replication: { factor: 3, minInsync: 2 },

@@ -8,6 +8,15 @@ const ms = z.coerce.number().int().min(1);
  * config/stack.env's); the rest has a default that fits any deployment.
  */
 export const dashboardConfigSchema = stackConfigSchema.pick({ CONNECT_URL: true }).extend({
+  /**
+   * Every Kafka Connect worker's JMX exporter endpoint (config/jmx/connect.yml), comma-separated:
+   * Debezium's capture lag for the capture column (development: config/stack.env's).
+   */
+  CONNECT_METRICS_URLS: z
+    .string()
+    .min(1)
+    .transform((urls) => urls.split(',').map((url) => url.trim()).filter(Boolean))
+    .pipe(z.array(z.string().url()).min(1)),
   /** The Shopify channel's Prometheus endpoint (development: config/stack.env's). */
   DASHBOARD_SHOPIFY_METRICS_URL: z.string().url(),
   /** How often the page asks for the flow, in ms. Default 2000. */

@@ -6,6 +6,7 @@ import { sharedFor } from './cache';
 import type { DashboardConfig } from './config';
 import type { SharedAdmin } from './kafka-admin';
 import { timeboxed, type Section } from './section';
+import { readCapture, type CaptureMetrics } from './sources/capture';
 import { readConnectors, type ConnectorState } from './sources/connect';
 import { lagOf, readKafkaGroups, readStoredOffsets, stageOf, totalLag, type GroupLag, type KafkaGroup } from './sources/consumer-groups';
 import { LedgerActivity, type SystemActivity } from './sources/ledger-activity';
@@ -21,6 +22,8 @@ export interface FlowSummary {
   refreshMs: number;
   systems: Section<SystemActivity[]>;
   connectors: Section<ConnectorState[]>;
+  /** Debezium's capture metrics (lag behind the source, queue) by topic prefix, from the Connect workers' /metrics. */
+  capture: Section<Record<string, CaptureMetrics>>;
   rawTopics: Section<RawTopicState[]>;
   consumerGroups: Section<GroupLag[]>;
   /** Dead letters retained, in all and per stage's dead-letter topic. */
@@ -50,6 +53,7 @@ export function createFlowReader({ pool, admin, registry, config }: FlowDeps): (
 
   const systems = timeboxed('ledger', timeout, () => ledger.read());
   const connectors = timeboxed('Kafka Connect', timeout, () => readConnectors(config.CONNECT_URL, AbortSignal.timeout(timeout)));
+  const capture = timeboxed('Connect metrics', timeout, async () => Object.fromEntries(await readCapture(config.CONNECT_METRICS_URLS, AbortSignal.timeout(timeout))));
   const storedOffsets = timeboxed('consumer_offsets', timeout, () => readStoredOffsets(pool, config.RECONCILER_GROUP));
   const shopifyQueue = timeboxed('shopify_push', timeout, () => readShopifyQueue(pool));
   const shopifyChannel = timeboxed('Shopify channel', timeout, () => readShopifyChannel(config.DASHBOARD_SHOPIFY_METRICS_URL, AbortSignal.timeout(timeout)));
@@ -63,9 +67,10 @@ export function createFlowReader({ pool, admin, registry, config }: FlowDeps): (
   });
 
   const compute = async (): Promise<FlowSummary> => {
-    const [systemsNow, connectorsNow, kafkaNow, storedNow, queueNow, channelNow, storesNow] = await Promise.all([
+    const [systemsNow, connectorsNow, captureNow, kafkaNow, storedNow, queueNow, channelNow, storesNow] = await Promise.all([
       systems.read(),
       connectors.read(),
+      capture.read(),
       kafka.read(),
       storedOffsets.read(),
       shopifyQueue.read(),
@@ -77,6 +82,7 @@ export function createFlowReader({ pool, admin, registry, config }: FlowDeps): (
       refreshMs: config.DASHBOARD_REFRESH_MS,
       systems: systemsNow,
       connectors: connectorsNow,
+      capture: captureNow,
       rawTopics: derive(kafkaNow, (k) => k.rawTopics),
       consumerGroups: derive(kafkaNow, (k) => groupLags(k, storedNow, config.RECONCILER_GROUP)),
       dlq: derive(kafkaNow, (k) => {

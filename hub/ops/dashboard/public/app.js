@@ -110,6 +110,20 @@ function queueLevel(queue) {
   return 'ok';
 }
 
+// Debezium's lag behind the source: the design's propagation target is seconds.
+const behindLevel = (ms) => (ms === null || ms === undefined ? 'unknown' : ms < 5000 ? 'ok' : ms < 60000 ? 'warn' : 'bad');
+const captureOf = (flow, c) => (flow.capture && flow.capture.status === 'ok' && c.topicPrefix ? flow.capture.data[c.topicPrefix] : undefined);
+function behindText(flow, c) {
+  if (!flow.capture || flow.capture.status !== 'ok') return 'metrics unavailable';
+  const m = captureOf(flow, c);
+  if (!m || m.behindSourceMs === null) return 'no change captured yet';
+  return m.behindSourceMs < 1000 ? `${num(m.behindSourceMs)} ms` : `${(m.behindSourceMs / 1000).toFixed(1)} s`;
+}
+function queueText(flow, c) {
+  const m = captureOf(flow, c);
+  return m && m.queueRemaining !== null && m.queueTotal ? `${num(m.queueTotal - m.queueRemaining)} / ${num(m.queueTotal)}` : '–';
+}
+
 const circuitLevel = (circuit) => ({ closed: 'ok', 'half-open': 'warn', open: 'bad' })[circuit] || 'unknown';
 
 // --- panels ------------------------------------------------------------------------------------
@@ -145,15 +159,17 @@ function renderCapture(flow) {
     c.status !== 'ok'
       ? unavailable(c)
       : table(
-          ['connector', 'state', 'tasks', 'topic prefix'],
+          ['connector', 'state', 'tasks', 'topic prefix', 'behind source', 'queue'],
           c.data.map((x) =>
             h(
               'tr',
-              {},
+              { 'data-connector': x.name },
               h('td', {}, dot(connectorLevel(x)), x.name),
               h('td', {}, x.state),
               h('td', { class: 'wrap' }, x.tasks.map((t) => `#${t.id} ${t.state}${t.trace ? `: ${t.trace}` : ''}`).join(', ') || 'no tasks'),
               h('td', { class: 'mono' }, x.topicPrefix || '–'),
+              h('td', { class: 'num', 'data-behind': '' }, dot(behindLevel(captureOf(flow, x) && captureOf(flow, x).behindSourceMs)), behindText(flow, x)),
+              h('td', { class: 'num' }, queueText(flow, x)),
             ),
           ),
           'connectors-table',
@@ -254,7 +270,7 @@ function renderStrip(flow) {
     for (const c of flow.connectors.data) {
       const raw = flow.rawTopics.status === 'ok' && c.topicPrefix ? flow.rawTopics.data.filter((t) => t.topic.startsWith(`${c.topicPrefix}.`)) : [];
       const newest = raw.map((t) => t.ageSeconds).filter((a) => a !== null).sort((a, b) => a - b)[0];
-      capture.push(node(connectorLevel(c), c.name, `${c.state} · last record ${age(newest === undefined ? null : newest)}`, `node-connector-${c.name}`));
+      capture.push(node(connectorLevel(c), c.name, `${c.state}${captureOf(flow, c) && captureOf(flow, c).behindSourceMs !== null ? ` · ${behindText(flow, c)} behind` : ''} · last record ${age(newest === undefined ? null : newest)}`, `node-connector-${c.name}`));
     }
   } else capture.push(node('unknown', 'Debezium', 'Connect unavailable', 'node-connect'));
   if (flow.rawTopics.status === 'ok') {
@@ -296,7 +312,7 @@ function render(flow) {
   renderCapture(flow);
   renderGroups(flow);
   renderChannels(flow);
-  const sections = [flow.systems, flow.connectors, flow.rawTopics, flow.consumerGroups, flow.dlq, flow.shopify.queue, flow.stores];
+  const sections = [flow.systems, flow.connectors, flow.capture, flow.rawTopics, flow.consumerGroups, flow.dlq, flow.shopify.queue, flow.stores];
   const down = sections.filter((s) => s.status !== 'ok').length;
   document.getElementById('footer').textContent = `stockhub ops · refreshes every ${refreshMs / 1000} s · no external resources`;
   setStatus(down === 0 ? 'ok' : 'warn', `updated ${new Date(flow.generatedAt).toLocaleTimeString('en-GB')}${down > 0 ? ` · ${down} source(s) unavailable` : ''}`);

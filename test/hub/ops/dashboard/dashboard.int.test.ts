@@ -143,6 +143,9 @@ describe('ops dashboard in Chromium', () => {
     expect(await systems.count()).toBe(5);
     expect(await page.locator('[data-testid=systems-table] tr[data-system=PDV] td').nth(4).textContent()).toMatch(/SALE|RECEIPT|TRANSFER|COUNT|ADJUSTMENT|RETURN|DAMAGE|RESERVE|RELEASE/);
     await seeText(page.locator('[data-testid=connectors-table]'), 'erp-stock-cdc', 10_000);
+    // The capture column: Debezium's lag behind the source, from the worker's JMX exporter.
+    await seeText(page.locator('[data-testid=connectors-table] tr[data-connector="wms-stock-cdc"] td[data-behind]'), /\d+(\.\d)? m?s$|no change captured yet/, 10_000);
+    expect(await page.locator('[data-testid=connectors-table]').textContent()).not.toContain('metrics unavailable');
     await seeText(page.locator('[data-testid=raw-topics-table]'), 'erp.ERPADM.STKJRNL', 10_000);
     // The reconciler's offsets are read from PostgreSQL and compared with the topic's end.
     await seeText(page.locator('[data-testid=node-reconciler]'), 'lag 0', 10_000);

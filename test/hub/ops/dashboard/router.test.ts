@@ -21,6 +21,7 @@ const tokens = new Map<string, Caller>([
 const config = dashboardConfigSchema.parse({
   CONNECT_URL: 'http://127.0.0.1:9',
   DASHBOARD_SHOPIFY_METRICS_URL: 'http://127.0.0.1:9/metrics',
+  CONNECT_METRICS_URLS: 'http://127.0.0.1:9/metrics',
   DASHBOARD_SOURCE_TIMEOUT_MS: '300',
 });
 
