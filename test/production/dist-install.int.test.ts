@@ -78,7 +78,7 @@ describe('the built artefact, installed without devDependencies', () => {
       ['sinks', () => fromDist('sinks', 'sinks/main.js', PORTS.sinks, { SINK_HTTP_PORT: String(PORTS.sinks), SINK_DEBEZIUM_GROUP: `it-dist-debezium-${run}`, SINK_SHOPIFY_GROUP: `it-dist-shopify-${run}`, SINK_START_FROM: 'latest' })],
       ['reconciler', () => fromDist('reconciler', 'hub/reconciler/main.js', PORTS.reconciler, { RECONCILER_HTTP_PORT: String(PORTS.reconciler), RECONCILER_GROUP: reconcilerGroup, LEVELS_TOPIC: levelsTopic })],
       ['erp-writeback', () => fromDist('erp-writeback', 'hub/channels/erp-writeback/main.js', PORTS.writeback, { WRITEBACK_HTTP_PORT: String(PORTS.writeback), WRITEBACK_GROUP: `it-dist-erp-writeback-${run}`, WRITEBACK_MODE: 'shadow' })],
-      ['api', () => fromDist('api', 'hub/api/main.js', PORTS.api, { API_HTTP_PORT: String(PORTS.api), API_REFILL_CACHE: 'false', LEVELS_TOPIC: levelsTopic, DASHBOARD_SHOPIFY_METRICS_URL: `http://127.0.0.1:${PORTS.channel}/metrics` })],
+      ['api', () => fromDist('api', 'hub/api/main.js', PORTS.api, { API_HTTP_PORT: String(PORTS.api), API_REFILL_CACHE: 'false', LEVELS_TOPIC: levelsTopic, DASHBOARD_SHOPIFY_METRICS_URL: `http://127.0.0.1:${PORTS.channel}/metrics`, CONNECT_METRICS_URLS: readEnvFile().CONNECT_METRICS_URLS! })],
       [
         'store-agent',
         () =>
