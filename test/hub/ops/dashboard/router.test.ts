@@ -85,8 +85,12 @@ describe('ops dashboard routes', () => {
     const html = await page.text();
     expect(html).toContain('<script src="app.js"');
     expect(html).not.toMatch(/https?:\/\//);
-    const script = await (await get(`${served.url}/dashboard/app.js`)).text();
-    expect(script).not.toMatch(/https?:\/\/(?!goo)/);
+    expect(html).toContain('<script src="view.js"');
+    for (const file of ['view.js', 'app.js']) {
+      const script = await get(`${served.url}/dashboard/${file}`);
+      expect(script.status).toBe(200);
+      expect(await script.text()).not.toMatch(/https?:\/\/(?!goo)/);
+    }
     expect((await get(`${served.url}/dashboard/missing.js`)).status).toBe(404);
   });
 
