@@ -7,7 +7,8 @@ const common = {
   preset: 'ts-jest',
   testEnvironment: 'node',
   roots: ['<rootDir>/test'],
-  setupFiles: ['<rootDir>/test/support/development-env.ts'],
+  // Every test runs as a development machine; a test of production behaviour passes its own environment.
+  setupFiles: ['<rootDir>/scripts/development-env.ts'],
   transform: { '^.+\\.ts$': ['ts-jest', { diagnostics: { warnOnly: false }, isolatedModules: true }] },
 };
 
